@@ -1,0 +1,14 @@
+//! The session core: every rule of core-app-api's OAuth2 client, in plain Rust with no
+//! browser types, so that `cargo test` checks all of it natively.
+
+pub mod expiry;
+pub mod manager;
+pub mod query;
+pub mod record;
+pub mod response;
+pub mod scopes;
+pub mod shared;
+pub mod state;
+
+#[cfg(test)]
+pub mod testing;
