@@ -10,3 +10,9 @@ extern crate alloc;
 extern crate std;
 
 pub mod core;
+pub mod browser;
+pub mod connector;
+pub mod api;
+
+#[cfg(all(feature = "ship", target_arch = "wasm32"))]
+mod runtime;

@@ -1,0 +1,99 @@
+//! `OAuth2CreateOptions`, read with the defaults of `OAuth2.createAuthConnector`.
+
+use crate::browser::{errors, js, scopes};
+use crate::connector::backend::{BackendConfig, BackendConnector, PopupSize};
+use crate::connector::supplied::SuppliedConnector;
+use crate::connector::AnyConnector;
+use crate::core::scopes::ScopeSet;
+use alloc::string::String;
+use core::sync::atomic::{AtomicBool, Ordering};
+use js_sys::Function;
+use wasm_bindgen::prelude::*;
+
+pub struct CreateOptions {
+    pub connector: AnyConnector,
+    pub default_scopes: ScopeSet,
+    pub scope_transform: Option<Function>,
+}
+
+static WARNED_NO_CONFIG: AtomicBool = AtomicBool::new(false);
+
+fn string_or(value: JsValue, default: &str) -> String {
+    if value.is_undefined() {
+        String::from(default)
+    } else {
+        js::to_string(&value)
+    }
+}
+
+/// `size.fullscreen ? screen : size.width || 450` × `size.height || 730`.
+fn popup_size(popup_options: &JsValue) -> PopupSize {
+    let size = js::get(popup_options, "size");
+    if js::get(&size, "fullscreen").is_truthy() {
+        return PopupSize::Fullscreen;
+    }
+    let dim = |key, default| {
+        let v = js::get(&size, key);
+        if v.is_truthy() {
+            js_sys::Number::from(v).value_of()
+        } else {
+            default
+        }
+    };
+    PopupSize::Fixed { width: dim("width", 450.0), height: dim("height", 730.0) }
+}
+
+/// `configApi.getOptionalBoolean('enableExperimentalRedirectFlow') ?? false`; without a
+/// `configApi` the JS warns once per page, and so does this.
+fn redirect_flow(config_api: &JsValue) -> Result<bool, JsValue> {
+    if !config_api.is_truthy() {
+        if !WARNED_NO_CONFIG.swap(true, Ordering::Relaxed) {
+            js::console_warn("DEPRECATION WARNING: Authentication providers require a configApi instance to configure the authentication flow. Please provide one to the authentication provider constructor.");
+        }
+        return Ok(false);
+    }
+    let flag = js::call_method(config_api, "getOptionalBoolean", &[&JsValue::from_str("enableExperimentalRedirectFlow")])?;
+    Ok(flag.as_bool().unwrap_or(false))
+}
+
+fn default_provider() -> JsValue {
+    let icon = Closure::<dyn Fn() -> JsValue>::new(|| JsValue::NULL).into_js_value();
+    js::object(&[
+        ("id", &JsValue::from_str("oauth2")),
+        ("title", &JsValue::from_str("Your Identity Provider")),
+        ("icon", &icon),
+    ])
+}
+
+pub fn read(options: &JsValue) -> Result<CreateOptions, JsValue> {
+    if !options.is_object() {
+        return Err(errors::type_error(&["OAuth2.create: options must be an object"]));
+    }
+    let default_scopes = scopes::from_iterable(&js::get(options, "defaultScopes"));
+    let scope_transform = js::get(options, "scopeTransform");
+    let scope_transform = if scope_transform.is_undefined() {
+        None
+    } else {
+        Some(scope_transform.dyn_into::<Function>().map_err(|_| errors::type_error(&["OAuth2.create: scopeTransform must be a function"]))?)
+    };
+    let has_connector = js_sys::Reflect::has(options, &JsValue::from_str("authConnector")).unwrap_or(false);
+    let connector = if has_connector {
+        AnyConnector::Supplied(SuppliedConnector::new(js::get(options, "authConnector")))
+    } else {
+        let provider = match js::get(options, "provider") {
+            p if p.is_undefined() => default_provider(),
+            p => p,
+        };
+        let config = BackendConfig {
+            discovery_api: js::get(options, "discoveryApi"),
+            environment: string_or(js::get(options, "environment"), "development"),
+            provider_id: js::to_string(&js::get(&provider, "id")),
+            provider_title: js::to_string(&js::get(&provider, "title")),
+            redirect_flow: redirect_flow(&js::get(options, "configApi"))?,
+            popup_size: popup_size(&js::get(options, "popupOptions")),
+            scope_transform: scope_transform.clone(),
+        };
+        AnyConnector::Backend(BackendConnector::new(config, &js::get(options, "oauthRequestApi"), &provider)?)
+    };
+    Ok(CreateOptions { connector, default_scopes, scope_transform })
+}

@@ -1,0 +1,66 @@
+//! The few JS globals used directly, and conversions that must follow JS rules.
+
+use alloc::string::String;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    /// JS `String(value)`, for messages built like template literals.
+    #[wasm_bindgen(catch, js_name = String)]
+    fn js_string_of(value: &JsValue) -> Result<String, JsValue>;
+
+    #[wasm_bindgen(catch, js_name = fetch)]
+    pub fn fetch(url: &str, init: &JsValue) -> Result<js_sys::Promise, JsValue>;
+
+    #[wasm_bindgen(js_namespace = console, js_name = warn)]
+    pub fn console_warn(message: &str);
+}
+
+/// `${value}`; a value whose conversion throws yields an empty string.
+pub fn to_string(value: &JsValue) -> String {
+    match value.as_string() {
+        Some(s) => s,
+        None => js_string_of(value).unwrap_or_default(),
+    }
+}
+
+/// A JS number as JS prints it (`String(85.5)` is `"85.5"`), without `core::fmt`.
+pub fn number_to_string(n: f64) -> String {
+    to_string(&JsValue::from_f64(n))
+}
+
+/// `object[key]`, `undefined` when `object` is not an object or the read throws.
+pub fn get(object: &JsValue, key: &str) -> JsValue {
+    if !object.is_object() && !object.is_function() {
+        return JsValue::UNDEFINED;
+    }
+    js_sys::Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `object.method(...args)` with `this` bound, as JS method calls are.
+pub fn call_method(object: &JsValue, method: &str, args: &[&JsValue]) -> Result<JsValue, JsValue> {
+    let f = get(object, method);
+    let f: &js_sys::Function = f
+        .dyn_ref()
+        .ok_or_else(|| crate::browser::errors::type_error(&[method, " is not a function"]))?;
+    match args {
+        [] => f.call0(object),
+        [a] => f.call1(object, a),
+        [a, b] => f.call2(object, a, b),
+        _ => f.apply(object, &args.iter().copied().collect()),
+    }
+}
+
+/// A plain object from key/value pairs.
+pub fn object(entries: &[(&str, &JsValue)]) -> JsValue {
+    let o = js_sys::Object::new();
+    for (k, v) in entries {
+        let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), v);
+    }
+    o.into()
+}
+
+/// `await value`: plain values resolve as themselves, like JS `await`.
+pub async fn resolve(value: JsValue) -> Result<JsValue, JsValue> {
+    wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&value)).await
+}
