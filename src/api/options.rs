@@ -71,11 +71,8 @@ pub fn read(options: &JsValue) -> Result<CreateOptions, JsValue> {
     }
     let default_scopes = scopes::from_iterable(&js::get(options, "defaultScopes"));
     let scope_transform = js::get(options, "scopeTransform");
-    let scope_transform = if scope_transform.is_undefined() {
-        None
-    } else {
-        Some(scope_transform.dyn_into::<Function>().map_err(|_| errors::type_error(&["OAuth2.create: scopeTransform must be a function"]))?)
-    };
+    // Like the original, a scopeTransform that is not a function fails when used, not here.
+    let scope_transform = (!scope_transform.is_undefined()).then(|| scope_transform.unchecked_into::<Function>());
     let has_connector = js_sys::Reflect::has(options, &JsValue::from_str("authConnector")).unwrap_or(false);
     let connector = if has_connector {
         AnyConnector::Supplied(SuppliedConnector::new(js::get(options, "authConnector")))
