@@ -9,8 +9,10 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # The shipped build recompiles core/alloc with panic=immediate-abort, which removes
 # every panic message and all of core::fmt from the wasm (about 7 KB gzip). That flag is
 # unstable; RUSTC_BOOTSTRAP lets the pinned stable compiler accept it for this build only.
+# Without reference-types, wasm-bindgen keeps JS objects in a JS-side table instead of
+# an externref table, which makes every boundary shim in the wasm smaller.
 RUSTC_BOOTSTRAP=1 \
-RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" \
+RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Ctarget-cpu=mvp -Ctarget-feature=+mutable-globals,+sign-ext,+nontrapping-fptoint,+bulk-memory" \
 cargo build --quiet --release --features ship --target wasm32-unknown-unknown \
   -Zbuild-std=core,alloc --target-dir target/ship
 

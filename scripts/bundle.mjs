@@ -4,24 +4,38 @@
 // load a separate .wasm file.
 import { build } from '../tests/node_modules/esbuild/lib/main.js';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import { shortenImports } from './shorten-imports.mjs';
+import { gzipSync, brotliCompressSync, deflateRawSync, constants } from 'node:zlib';
 
 const root = new URL('../', import.meta.url);
 const bindgen = new URL('build/bindgen/', root);
-const wasm = readFileSync(new URL('backstage_oauth2_wasm_bg.wasm', bindgen));
+const glue = new URL('backstage_oauth2_wasm.js', bindgen);
+const short = shortenImports(
+  readFileSync(new URL('backstage_oauth2_wasm_bg.wasm', bindgen)),
+  readFileSync(glue, 'utf8'),
+  './backstage_oauth2_wasm_bg.js',
+);
+writeFileSync(new URL('glue.js', bindgen), short.js);
+const wasm = short.wasm;
 
+// Deflated before base64: gzip cannot compress base64 text well, but base64 of already
+// compressed bytes costs almost nothing after gzip. A 1.5 KB inflater pays for itself.
+const packed = deflateRawSync(wasm, { level: 9 });
 writeFileSync(
   new URL('build/entry.js', root),
-  `import { initSync, SessionStateObservable } from './bindgen/backstage_oauth2_wasm.js';
-const text = atob(${JSON.stringify(wasm.toString('base64'))});
-const bytes = new Uint8Array(text.length);
-for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  `import { initSync, SessionStateObservable } from './bindgen/glue.js';
+import inflate from 'tiny-inflate';
+const text = atob(${JSON.stringify(packed.toString('base64'))});
+const packed = new Uint8Array(text.length);
+for (let i = 0; i < text.length; i++) packed[i] = text.charCodeAt(i);
+const bytes = new Uint8Array(${wasm.length});
+inflate(packed, bytes);
 initSync({ module: bytes });
 // Interop with RxJS/zen-observable 'from()' and Backstage's Observable type.
 const self = function () { return this; };
 SessionStateObservable.prototype['@@observable'] = self;
 if (typeof Symbol === 'function' && Symbol.observable) SessionStateObservable.prototype[Symbol.observable] = self;
-export { OAuth2 } from './bindgen/backstage_oauth2_wasm.js';
+export { OAuth2 } from './bindgen/glue.js';
 `,
 );
 
@@ -32,6 +46,7 @@ const common = {
   target: 'es2020',
   legalComments: 'none',
   logLevel: 'warning',
+  nodePaths: [new URL('tests/node_modules', root).pathname],
 };
 await build({ ...common, format: 'esm', outfile: new URL('pkg/index.js', root).pathname });
 await build({ ...common, format: 'cjs', outfile: new URL('pkg/index.cjs', root).pathname });

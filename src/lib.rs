@@ -9,10 +9,10 @@ extern crate alloc;
 #[cfg(any(test, not(feature = "ship")))]
 extern crate std;
 
-pub mod core;
+pub mod api;
 pub mod browser;
 pub mod connector;
-pub mod api;
+pub mod core;
 
 #[cfg(all(feature = "ship", target_arch = "wasm32"))]
 mod runtime;

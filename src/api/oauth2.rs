@@ -54,33 +54,59 @@ fn request_flags(options: &JsValue) -> (bool, bool) {
     if options.is_undefined() {
         return (false, false);
     }
-    (js::get(options, "optional").is_truthy(), js::get(options, "instantPopup").is_truthy())
+    (
+        js::get(options, "optional").is_truthy(),
+        js::get(options, "instantPopup").is_truthy(),
+    )
 }
 
 #[wasm_bindgen]
 impl OAuth2 {
     /// Synchronous like the original: the wasm is already instantiated when the module loads.
     pub fn create(options: JsValue) -> Result<OAuth2, JsValue> {
-        let options::CreateOptions { connector, default_scopes, scope_transform } = options::read(&options)?;
+        let options::CreateOptions {
+            connector,
+            default_scopes,
+            scope_transform,
+        } = options::read(&options)?;
         let subject = Subject::new();
         let sink = subject.clone();
-        let manager = SessionManager::new(connector, JsClock, default_scopes, Box::new(move |s| sink.next(s)));
+        let manager = SessionManager::new(
+            connector,
+            JsClock,
+            default_scopes,
+            Box::new(move |s| sink.next(s)),
+        );
         let state = SessionStateObservable::new(subject).into();
-        Ok(OAuth2 { inner: Rc::new(Inner { manager, scope_transform, state }) })
+        Ok(OAuth2 {
+            inner: Rc::new(Inner {
+                manager,
+                scope_transform,
+                state,
+            }),
+        })
     }
 
     /// `new Set(...)` of the split and transformed scopes.
     #[wasm_bindgen(js_name = normalizeScopes)]
     pub fn normalize_scopes(scopes: JsValue, options: JsValue) -> Result<js_sys::Set, JsValue> {
         let transform = if options.is_truthy() {
-            Some(js::get(&options, "scopeTransform").dyn_into::<Function>().map_err(|_| {
-                crate::browser::errors::type_error(&["options.scopeTransform is not a function"])
-            })?)
+            Some(
+                js::get(&options, "scopeTransform")
+                    .dyn_into::<Function>()
+                    .map_err(|_| {
+                        crate::browser::errors::type_error(&[
+                            "options.scopeTransform is not a function",
+                        ])
+                    })?,
+            )
         } else {
             None
         };
         let list = scopes::normalized_list(&scopes, transform.as_ref())?;
-        Ok(js_sys::Set::new(&list.map(JsValue::from).unwrap_or(JsValue::UNDEFINED)))
+        Ok(js_sys::Set::new(
+            &list.map(JsValue::from).unwrap_or(JsValue::UNDEFINED),
+        ))
     }
 
     #[wasm_bindgen(js_name = signIn)]
@@ -136,7 +162,11 @@ impl OAuth2 {
             return Promise::resolve(&pick.from(Some(&s)));
         }
         let (optional, instant_popup) = request_flags(options);
-        let opts = GetOptions { scopes, optional, instant_popup };
+        let opts = GetOptions {
+            scopes,
+            optional,
+            instant_popup,
+        };
         let inner = self.inner.clone();
         future_to_promise(async move {
             match inner.manager.get_session(&opts).await {

@@ -16,14 +16,23 @@ pub struct Subject {
 
 impl Subject {
     pub fn new() -> Rc<Subject> {
-        Rc::new(Subject { current: Cell::new(SessionState::SignedOut), observers: RefCell::default(), next_id: Cell::new(0) })
+        Rc::new(Subject {
+            current: Cell::new(SessionState::SignedOut),
+            observers: RefCell::default(),
+            next_id: Cell::new(0),
+        })
     }
 
     /// Delivers `state` to every observer. The list is copied first so observers may
     /// subscribe or unsubscribe while being called.
     pub fn next(&self, state: SessionState) {
         self.current.set(state);
-        let observers: Vec<JsValue> = self.observers.borrow().iter().map(|(_, o)| o.clone()).collect();
+        let observers: Vec<JsValue> = self
+            .observers
+            .borrow()
+            .iter()
+            .map(|(_, o)| o.clone())
+            .collect();
         let value = JsValue::from_str(state.as_str());
         for o in &observers {
             notify(o, &value);
@@ -71,12 +80,23 @@ impl SessionStateObservable {
         let observer = if observer.is_object() {
             observer
         } else {
-            js::object(&[("next", &observer), ("error", &error), ("complete", &complete)])
+            js::object(&[
+                ("next", &observer),
+                ("error", &error),
+                ("complete", &complete),
+            ])
         };
         let id = self.subject.next_id.get();
         self.subject.next_id.set(id.wrapping_add(1));
-        let subscription = Subscription { subject: self.subject.clone(), id, closed: Cell::new(false) };
-        notify(&observer, &JsValue::from_str(self.subject.current.get().as_str()));
+        let subscription = Subscription {
+            subject: self.subject.clone(),
+            id,
+            closed: Cell::new(false),
+        };
+        notify(
+            &observer,
+            &JsValue::from_str(self.subject.current.get().as_str()),
+        );
         self.subject.observers.borrow_mut().push((id, observer));
         subscription
     }

@@ -40,7 +40,10 @@ fn popup_size(popup_options: &JsValue) -> PopupSize {
             default
         }
     };
-    PopupSize::Fixed { width: dim("width", 450.0), height: dim("height", 730.0) }
+    PopupSize::Fixed {
+        width: dim("width", 450.0),
+        height: dim("height", 730.0),
+    }
 }
 
 /// `configApi.getOptionalBoolean('enableExperimentalRedirectFlow') ?? false`; without a
@@ -52,7 +55,11 @@ fn redirect_flow(config_api: &JsValue) -> Result<bool, JsValue> {
         }
         return Ok(false);
     }
-    let flag = js::call_method(config_api, "getOptionalBoolean", &[&JsValue::from_str("enableExperimentalRedirectFlow")])?;
+    let flag = js::call_method(
+        config_api,
+        "getOptionalBoolean",
+        &[&JsValue::from_str("enableExperimentalRedirectFlow")],
+    )?;
     Ok(flag.as_bool().unwrap_or(false))
 }
 
@@ -67,13 +74,17 @@ fn default_provider() -> JsValue {
 
 pub fn read(options: &JsValue) -> Result<CreateOptions, JsValue> {
     if !options.is_object() {
-        return Err(errors::type_error(&["OAuth2.create: options must be an object"]));
+        return Err(errors::type_error(&[
+            "OAuth2.create: options must be an object",
+        ]));
     }
     let default_scopes = scopes::from_iterable(&js::get(options, "defaultScopes"));
     let scope_transform = js::get(options, "scopeTransform");
     // Like the original, a scopeTransform that is not a function fails when used, not here.
-    let scope_transform = (!scope_transform.is_undefined()).then(|| scope_transform.unchecked_into::<Function>());
-    let has_connector = js_sys::Reflect::has(options, &JsValue::from_str("authConnector")).unwrap_or(false);
+    let scope_transform =
+        (!scope_transform.is_undefined()).then(|| scope_transform.unchecked_into::<Function>());
+    let has_connector =
+        js_sys::Reflect::has(options, &JsValue::from_str("authConnector")).unwrap_or(false);
     let connector = if has_connector {
         AnyConnector::Supplied(SuppliedConnector::new(js::get(options, "authConnector")))
     } else {
@@ -90,7 +101,15 @@ pub fn read(options: &JsValue) -> Result<CreateOptions, JsValue> {
             popup_size: popup_size(&js::get(options, "popupOptions")),
             scope_transform: scope_transform.clone(),
         };
-        AnyConnector::Backend(BackendConnector::new(config, &js::get(options, "oauthRequestApi"), &provider)?)
+        AnyConnector::Backend(BackendConnector::new(
+            config,
+            &js::get(options, "oauthRequestApi"),
+            &provider,
+        )?)
     };
-    Ok(CreateOptions { connector, default_scopes, scope_transform })
+    Ok(CreateOptions {
+        connector,
+        default_scopes,
+        scope_transform,
+    })
 }

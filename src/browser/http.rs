@@ -11,12 +11,18 @@ pub async fn backend_fetch(url: &str, post: bool) -> Result<Response, HttpFailur
     let headers = js::object(&[("x-requested-with", &JsValue::from_str("XMLHttpRequest"))]);
     let credentials = JsValue::from_str("include");
     let init = if post {
-        js::object(&[("method", &JsValue::from_str("POST")), ("headers", &headers), ("credentials", &credentials)])
+        js::object(&[
+            ("method", &JsValue::from_str("POST")),
+            ("headers", &headers),
+            ("credentials", &credentials),
+        ])
     } else {
         js::object(&[("headers", &headers), ("credentials", &credentials)])
     };
     let promise = js::fetch(url, &init).map_err(HttpFailure::Thrown)?;
-    let response = JsFuture::from(promise).await.map_err(HttpFailure::Network)?;
+    let response = JsFuture::from(promise)
+        .await
+        .map_err(HttpFailure::Network)?;
     Ok(response.unchecked_into())
 }
 

@@ -19,7 +19,9 @@ impl ConnectorError for JsError {
         errors::is_connection_error(&self.0)
     }
     fn missing_scopes() -> Self {
-        JsError(errors::error(&["Refreshed session did not receive the required scopes"]))
+        JsError(errors::error(&[
+            "Refreshed session did not receive the required scopes",
+        ]))
     }
     fn interrupted() -> Self {
         JsError(errors::error(&["Session refresh was interrupted"]))

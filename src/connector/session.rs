@@ -52,7 +52,10 @@ fn date(ms: Option<f64>) -> JsValue {
 
 impl JsSession {
     /// `sessionTransform` of `OAuth2.createAuthConnector`, from a validated backend answer.
-    pub fn from_backend(res: AuthResponse<JsRecord>, scope_transform: Option<&Function>) -> Result<JsSession, JsValue> {
+    pub fn from_backend(
+        res: AuthResponse<JsRecord>,
+        scope_transform: Option<&Function>,
+    ) -> Result<JsSession, JsValue> {
         let now = Date::now();
         let pi = res.provider_info;
         let scopes = scopes::scope_set(&raw(pi.scope), scope_transform)?;
@@ -61,7 +64,11 @@ impl JsSession {
             None => (JsValue::UNDEFINED, None),
             Some(b) => {
                 let at = expires_at(now, b.expires_in_seconds);
-                let obj = js::object(&[("token", &raw(b.token)), ("identity", &raw(b.identity)), ("expiresAt", &date(at))]);
+                let obj = js::object(&[
+                    ("token", &raw(b.token)),
+                    ("identity", &raw(b.identity)),
+                    ("expiresAt", &date(at)),
+                ]);
                 (obj, at)
             }
         };
@@ -80,10 +87,18 @@ impl JsSession {
     pub fn from_js(session: &JsValue) -> Result<JsSession, JsValue> {
         let provider_info = js::get(session, "providerInfo");
         if !provider_info.is_object() {
-            return Err(errors::type_error(&["Invalid session from authConnector: missing providerInfo"]));
+            return Err(errors::type_error(&[
+                "Invalid session from authConnector: missing providerInfo",
+            ]));
         }
         let identity = js::get(session, "backstageIdentity");
-        let nullish = |v: JsValue| if v.is_undefined() || v.is_null() { JsValue::from_str("") } else { v };
+        let nullish = |v: JsValue| {
+            if v.is_undefined() || v.is_null() {
+                JsValue::from_str("")
+            } else {
+                v
+            }
+        };
         Ok(JsSession {
             scopes: scopes::from_iterable(&js::get(&provider_info, "scopes")),
             provider_expires: expiry_of(&provider_info)?,
@@ -105,6 +120,8 @@ fn expiry_of(holder: &JsValue) -> Result<Option<f64>, JsValue> {
     }
     match at.dyn_ref::<Date>() {
         Some(d) => Ok(Some(d.get_time())),
-        None => Err(errors::type_error(&["Invalid session from authConnector: expiresAt is not a Date"])),
+        None => Err(errors::type_error(&[
+            "Invalid session from authConnector: expiresAt is not a Date",
+        ])),
     }
 }

@@ -22,7 +22,11 @@ impl SuppliedConnector {
 
     pub async fn create_session(&self, req: CreateRequest) -> Result<JsSession, JsError> {
         let set = scopes::to_js_set(&req.scopes).into();
-        let mut fields = [("scopes", &set), ("optional", &JsValue::TRUE), ("instantPopup", &JsValue::TRUE)];
+        let mut fields = [
+            ("scopes", &set),
+            ("optional", &JsValue::TRUE),
+            ("instantPopup", &JsValue::TRUE),
+        ];
         // `{ ...options, scopes }`: only the flags the caller set are present.
         let n = match (req.optional, req.instant_popup) {
             (false, false) => 1,
@@ -33,7 +37,9 @@ impl SuppliedConnector {
             }
             (true, true) => 3,
         };
-        let session = self.call("createSession", &js::object(&fields[..n])).await?;
+        let session = self
+            .call("createSession", &js::object(&fields[..n]))
+            .await?;
         Ok(JsSession::from_js(&session)?)
     }
 

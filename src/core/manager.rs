@@ -45,8 +45,14 @@ pub struct CreateRequest {
 pub trait Connector {
     type Session: SessionInfo;
     type Error: ConnectorError;
-    fn create_session(&self, req: CreateRequest) -> impl Future<Output = Result<Self::Session, Self::Error>>;
-    fn refresh_session(&self, scopes: ScopeSet) -> impl Future<Output = Result<Self::Session, Self::Error>>;
+    fn create_session(
+        &self,
+        req: CreateRequest,
+    ) -> impl Future<Output = Result<Self::Session, Self::Error>>;
+    fn refresh_session(
+        &self,
+        scopes: ScopeSet,
+    ) -> impl Future<Output = Result<Self::Session, Self::Error>>;
     fn remove_session(&self) -> impl Future<Output = Result<(), Self::Error>>;
 }
 
@@ -102,12 +108,21 @@ impl<C: Connector, K> Drop for RefreshGuard<'_, C, K> {
 impl<C: Connector, K: Clock> SessionManager<C, K> {
     /// `on_state` hears every sign-in/sign-out flip; it is called with no borrow held,
     /// so it may call back into the manager.
-    pub fn new(connector: C, clock: K, default_scopes: ScopeSet, on_state: Box<dyn Fn(SessionState)>) -> Self {
+    pub fn new(
+        connector: C,
+        clock: K,
+        default_scopes: ScopeSet,
+        on_state: Box<dyn Fn(SessionState)>,
+    ) -> Self {
         SessionManager {
             connector,
             clock,
             default_scopes,
-            state: RefCell::new(State { current: None, refresh: None, tracker: StateTracker::default() }),
+            state: RefCell::new(State {
+                current: None,
+                refresh: None,
+                tracker: StateTracker::default(),
+            }),
             on_state,
         }
     }
@@ -132,7 +147,11 @@ impl<C: Connector, K: Clock> SessionManager<C, K> {
     }
 
     fn needs_refresh(&self, s: &C::Session) -> bool {
-        should_refresh(self.clock.now_ms(), s.provider_expires_ms(), s.identity_expires_ms())
+        should_refresh(
+            self.clock.now_ms(),
+            s.provider_expires_ms(),
+            s.identity_expires_ms(),
+        )
     }
 
     /// The session a call may be answered with right now, without any I/O.
@@ -206,7 +225,11 @@ impl<C: Connector, K: Clock> SessionManager<C, K> {
                 return Ok(None);
             }
             let req = CreateRequest {
-                scopes: extended_scopes(&self.default_scopes, self.current().as_deref().map(SessionInfo::scopes), scopes),
+                scopes: extended_scopes(
+                    &self.default_scopes,
+                    self.current().as_deref().map(SessionInfo::scopes),
+                    scopes,
+                ),
                 instant_popup: opts.instant_popup,
                 optional: opts.optional,
             };
@@ -226,8 +249,15 @@ impl<C: Connector, K: Clock> SessionManager<C, K> {
         }
         let shared = Shared::new();
         self.state.borrow_mut().refresh = Some(shared.clone());
-        let guard = RefreshGuard { manager: self, shared };
-        let wanted = extended_scopes(&self.default_scopes, self.current().as_deref().map(SessionInfo::scopes), scopes);
+        let guard = RefreshGuard {
+            manager: self,
+            shared,
+        };
+        let wanted = extended_scopes(
+            &self.default_scopes,
+            self.current().as_deref().map(SessionInfo::scopes),
+            scopes,
+        );
         let result = self.connector.refresh_session(wanted).await.map(Rc::new);
         guard.shared.resolve(result.clone());
         drop(guard);

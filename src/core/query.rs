@@ -7,7 +7,11 @@ const HEX: &[u8; 16] = b"0123456789ABCDEF";
 /// JS `encodeURIComponent` (a Rust `&str` cannot hold the lone surrogates on which JS throws).
 pub fn encode_uri_component(input: &str, out: &mut String) {
     for &b in input.as_bytes() {
-        let unreserved = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')');
+        let unreserved = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')'
+            );
         if unreserved {
             out.push(b as char);
         } else {
@@ -25,7 +29,13 @@ pub enum QueryValue<'a> {
 }
 
 /// `${baseUrl}/${providerId}${path}?…&env=${environment}`: `env` always comes last.
-pub fn auth_url(base_url: &str, provider_id: &str, path: &str, query: &[(&str, QueryValue<'_>)], environment: &str) -> String {
+pub fn auth_url(
+    base_url: &str,
+    provider_id: &str,
+    path: &str,
+    query: &[(&str, QueryValue<'_>)],
+    environment: &str,
+) -> String {
     let mut url = String::with_capacity(base_url.len() + 64);
     url.push_str(base_url);
     url.push('/');
@@ -62,7 +72,10 @@ mod tests {
     fn encodes_like_encode_uri_component() {
         assert_eq!(enc("AZaz09-_.!~*'()"), "AZaz09-_.!~*'()");
         assert_eq!(enc("a b/c?d=e&f#g"), "a%20b%2Fc%3Fd%3De%26f%23g");
-        assert_eq!(enc("http://127.0.0.1:3000"), "http%3A%2F%2F127.0.0.1%3A3000");
+        assert_eq!(
+            enc("http://127.0.0.1:3000"),
+            "http%3A%2F%2F127.0.0.1%3A3000"
+        );
         assert_eq!(enc("é€😀"), "%C3%A9%E2%82%AC%F0%9F%98%80");
     }
 
@@ -72,7 +85,10 @@ mod tests {
             "http://127.0.0.1:7007/api/auth",
             "oauth2",
             "/refresh",
-            &[("optional", QueryValue::Flag(true)), ("scope", QueryValue::Text("openid profile email"))],
+            &[
+                ("optional", QueryValue::Flag(true)),
+                ("scope", QueryValue::Text("openid profile email")),
+            ],
             "development",
         );
         assert_eq!(
@@ -83,7 +99,13 @@ mod tests {
 
     #[test]
     fn false_flags_are_omitted_and_env_is_last() {
-        let url = auth_url("b", "p", "/logout", &[("x", QueryValue::Flag(false))], "prod");
+        let url = auth_url(
+            "b",
+            "p",
+            "/logout",
+            &[("x", QueryValue::Flag(false))],
+            "prod",
+        );
         assert_eq!(url, "b/p/logout?env=prod");
         let url = auth_url(
             "b",
@@ -96,6 +118,9 @@ mod tests {
             ],
             "development",
         );
-        assert_eq!(url, "b/p/start?scope=&origin=http%3A%2F%2Fa&flow=popup&env=development");
+        assert_eq!(
+            url,
+            "b/p/start?scope=&origin=http%3A%2F%2Fa&flow=popup&env=development"
+        );
     }
 }

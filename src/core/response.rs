@@ -51,7 +51,9 @@ impl InvalidResponse {
         match self {
             InvalidResponse::NotAnObject => "Invalid auth response: expected a JSON object",
             InvalidResponse::MissingProviderInfo => "Invalid auth response: missing providerInfo",
-            InvalidResponse::BadExpiresIn => "Invalid auth response: expiresInSeconds is not a number",
+            InvalidResponse::BadExpiresIn => {
+                "Invalid auth response: expiresInSeconds is not a number"
+            }
         }
     }
 }
@@ -68,7 +70,10 @@ pub fn parse_auth_response<R: Record>(r: &R) -> Result<AuthResponse<R>, InvalidR
     if !r.is_object() {
         return Err(InvalidResponse::NotAnObject);
     }
-    let pi = r.field("providerInfo").filter(Record::is_object).ok_or(InvalidResponse::MissingProviderInfo)?;
+    let pi = r
+        .field("providerInfo")
+        .filter(Record::is_object)
+        .ok_or(InvalidResponse::MissingProviderInfo)?;
     let provider_info = ProviderInfo {
         id_token: pi.field("idToken"),
         access_token: pi.field("accessToken"),
@@ -83,18 +88,27 @@ pub fn parse_auth_response<R: Record>(r: &R) -> Result<AuthResponse<R>, InvalidR
             expires_in_seconds: seconds(&b)?,
         }),
     };
-    Ok(AuthResponse { profile: r.field("profile"), provider_info, backstage_identity })
+    Ok(AuthResponse {
+        profile: r.field("profile"),
+        provider_info,
+        backstage_identity,
+    })
 }
 
 fn remote_error<R: Record>(e: &R) -> RemoteError {
     RemoteError {
-        name: e.field("name").filter(Record::truthy).and_then(|n| n.string()),
+        name: e
+            .field("name")
+            .filter(Record::truthy)
+            .and_then(|n| n.string()),
         message: e.field("message").and_then(|m| m.string()),
     }
 }
 
 /// A 2xx `/refresh` body: a session, or a JSON `{ error: { name, message } }`.
-pub fn parse_refresh_body<R: Record>(body: &R) -> Result<Result<AuthResponse<R>, RemoteError>, InvalidResponse> {
+pub fn parse_refresh_body<R: Record>(
+    body: &R,
+) -> Result<Result<AuthResponse<R>, RemoteError>, InvalidResponse> {
     if let Some(e) = body.field("error").filter(Record::truthy) {
         return Ok(Err(remote_error(&e)));
     }
@@ -116,10 +130,15 @@ pub enum PopupMessage<R> {
 pub fn classify_popup_message<R: Record>(data: &R) -> PopupMessage<R> {
     let kind = data.field("type").and_then(|t| t.string());
     match kind.as_deref() {
-        Some("config_info") => PopupMessage::ConfigInfo { target_origin: data.field("targetOrigin").and_then(|t| t.string()) },
+        Some("config_info") => PopupMessage::ConfigInfo {
+            target_origin: data.field("targetOrigin").and_then(|t| t.string()),
+        },
         Some("authorization_response") => {
             if data.has("error") {
-                let err = data.field("error").map(|e| remote_error(&e)).unwrap_or_default();
+                let err = data
+                    .field("error")
+                    .map(|e| remote_error(&e))
+                    .unwrap_or_default();
                 PopupMessage::Response(Err(err))
             } else {
                 PopupMessage::Response(Ok(data.field("response")))
@@ -136,7 +155,10 @@ mod tests {
 
     fn sample() -> Value {
         obj(&[
-            ("profile", obj(&[("email", s("u@example.test")), ("displayName", s("U"))])),
+            (
+                "profile",
+                obj(&[("email", s("u@example.test")), ("displayName", s("U"))]),
+            ),
             (
                 "providerInfo",
                 obj(&[
@@ -177,34 +199,67 @@ mod tests {
         assert_eq!(r.provider_info.access_token, None);
         assert_eq!(r.backstage_identity, None);
         assert_eq!(r.profile, None);
-        let falsy_identity = obj(&[("providerInfo", obj(&[])), ("backstageIdentity", Value::Bool(false))]);
-        assert_eq!(parse_auth_response(&falsy_identity).unwrap().backstage_identity, None);
+        let falsy_identity = obj(&[
+            ("providerInfo", obj(&[])),
+            ("backstageIdentity", Value::Bool(false)),
+        ]);
+        assert_eq!(
+            parse_auth_response(&falsy_identity)
+                .unwrap()
+                .backstage_identity,
+            None
+        );
     }
 
     #[test]
     fn refuses_what_would_crash_it() {
-        assert_eq!(parse_auth_response(&s("x")), Err(InvalidResponse::NotAnObject));
-        assert_eq!(parse_auth_response(&Value::Null), Err(InvalidResponse::NotAnObject));
-        assert_eq!(parse_auth_response(&obj(&[])), Err(InvalidResponse::MissingProviderInfo));
+        assert_eq!(
+            parse_auth_response(&s("x")),
+            Err(InvalidResponse::NotAnObject)
+        );
+        assert_eq!(
+            parse_auth_response(&Value::Null),
+            Err(InvalidResponse::NotAnObject)
+        );
+        assert_eq!(
+            parse_auth_response(&obj(&[])),
+            Err(InvalidResponse::MissingProviderInfo)
+        );
         assert_eq!(
             parse_auth_response(&obj(&[("providerInfo", s("x"))])),
             Err(InvalidResponse::MissingProviderInfo)
         );
         let bad = obj(&[("providerInfo", obj(&[("expiresInSeconds", s("soon"))]))]);
-        assert_eq!(parse_auth_response(&bad), Err(InvalidResponse::BadExpiresIn));
-        for e in [InvalidResponse::NotAnObject, InvalidResponse::MissingProviderInfo, InvalidResponse::BadExpiresIn] {
+        assert_eq!(
+            parse_auth_response(&bad),
+            Err(InvalidResponse::BadExpiresIn)
+        );
+        for e in [
+            InvalidResponse::NotAnObject,
+            InvalidResponse::MissingProviderInfo,
+            InvalidResponse::BadExpiresIn,
+        ] {
             assert!(e.message().starts_with("Invalid auth response: "));
         }
     }
 
     #[test]
     fn refresh_body_error_keeps_its_name() {
-        let body = obj(&[("error", obj(&[("name", s("AuthenticationError")), ("message", s("Refresh failed"))]))]);
+        let body = obj(&[(
+            "error",
+            obj(&[
+                ("name", s("AuthenticationError")),
+                ("message", s("Refresh failed")),
+            ]),
+        )]);
         let err = parse_refresh_body(&body).unwrap().unwrap_err();
         assert_eq!(err.name.as_deref(), Some("AuthenticationError"));
         assert_eq!(err.message.as_deref(), Some("Refresh failed"));
         let nameless = obj(&[("error", obj(&[("name", s("")), ("message", s("m"))]))]);
-        assert_eq!(parse_refresh_body(&nameless).unwrap().unwrap_err().name, None);
+        assert_eq!(
+            parse_refresh_body(&nameless).unwrap().unwrap_err().name,
+            None
+        );
         assert!(parse_refresh_body(&sample()).unwrap().is_ok());
     }
 
@@ -213,22 +268,46 @@ mod tests {
         let cfg = obj(&[("type", s("config_info")), ("targetOrigin", s("http://a"))]);
         assert_eq!(
             classify_popup_message(&cfg),
-            PopupMessage::ConfigInfo { target_origin: Some("http://a".into()) }
+            PopupMessage::ConfigInfo {
+                target_origin: Some("http://a".into())
+            }
         );
-        let ok = obj(&[("type", s("authorization_response")), ("response", sample())]);
-        assert_eq!(classify_popup_message(&ok), PopupMessage::Response(Ok(Some(sample()))));
+        let ok = obj(&[
+            ("type", s("authorization_response")),
+            ("response", sample()),
+        ]);
+        assert_eq!(
+            classify_popup_message(&ok),
+            PopupMessage::Response(Ok(Some(sample())))
+        );
         let err = obj(&[
             ("type", s("authorization_response")),
-            ("error", obj(&[("name", s("AuthenticationError")), ("message", s("denied"))])),
+            (
+                "error",
+                obj(&[("name", s("AuthenticationError")), ("message", s("denied"))]),
+            ),
         ]);
         match classify_popup_message(&err) {
-            PopupMessage::Response(Err(e)) => assert_eq!(e.name.as_deref(), Some("AuthenticationError")),
+            PopupMessage::Response(Err(e)) => {
+                assert_eq!(e.name.as_deref(), Some("AuthenticationError"))
+            }
             other => panic!("unexpected {other:?}"),
         }
         // `"error" in data` holds even when it is undefined.
-        let undef_err = obj(&[("type", s("authorization_response")), ("error", Value::Undefined)]);
-        assert_eq!(classify_popup_message(&undef_err), PopupMessage::Response(Err(RemoteError::default())));
-        for hostile in [Value::Null, s("authorization_response"), Value::Num(1.0), obj(&[("type", Value::Num(1.0))])] {
+        let undef_err = obj(&[
+            ("type", s("authorization_response")),
+            ("error", Value::Undefined),
+        ]);
+        assert_eq!(
+            classify_popup_message(&undef_err),
+            PopupMessage::Response(Err(RemoteError::default()))
+        );
+        for hostile in [
+            Value::Null,
+            s("authorization_response"),
+            Value::Num(1.0),
+            obj(&[("type", Value::Num(1.0))]),
+        ] {
             assert_eq!(classify_popup_message(&hostile), PopupMessage::Ignored);
         }
     }

@@ -19,7 +19,9 @@ pub struct Shared<T> {
 
 impl<T> Clone for Shared<T> {
     fn clone(&self) -> Self {
-        Shared { slot: self.slot.clone() }
+        Shared {
+            slot: self.slot.clone(),
+        }
     }
 }
 
@@ -31,7 +33,12 @@ impl<T: Clone> Default for Shared<T> {
 
 impl<T: Clone> Shared<T> {
     pub fn new() -> Self {
-        Shared { slot: Rc::new(RefCell::new(Slot { value: None, wakers: Vec::new() })) }
+        Shared {
+            slot: Rc::new(RefCell::new(Slot {
+                value: None,
+                wakers: Vec::new(),
+            })),
+        }
     }
 
     /// Stores the value and wakes every waiter; later calls are ignored (first answer wins).
@@ -54,7 +61,9 @@ impl<T: Clone> Shared<T> {
     }
 
     pub fn wait(&self) -> Wait<T> {
-        Wait { slot: self.slot.clone() }
+        Wait {
+            slot: self.slot.clone(),
+        }
     }
 }
 

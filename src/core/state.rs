@@ -29,7 +29,11 @@ impl StateTracker {
             return None;
         }
         self.signed_in = signed_in;
-        Some(if signed_in { SessionState::SignedIn } else { SessionState::SignedOut })
+        Some(if signed_in {
+            SessionState::SignedIn
+        } else {
+            SessionState::SignedOut
+        })
     }
 }
 

@@ -40,7 +40,12 @@ pub struct FakeSession {
 
 impl FakeSession {
     pub fn new(id: u32, scopes: &[&str], expires: Option<f64>) -> Self {
-        FakeSession { id, scopes: scopes.iter().copied().collect(), provider_expires: expires, identity_expires: expires }
+        FakeSession {
+            id,
+            scopes: scopes.iter().copied().collect(),
+            provider_expires: expires,
+            identity_expires: expires,
+        }
     }
 }
 
@@ -94,7 +99,10 @@ impl Connector for Rc<FakeConnector> {
 
     async fn create_session(&self, req: CreateRequest) -> Result<FakeSession, FakeError> {
         self.create_requests.borrow_mut().push(req);
-        self.create_answers.borrow_mut().pop_front().unwrap_or(Err(FakeError::Rejected))
+        self.create_answers
+            .borrow_mut()
+            .pop_front()
+            .unwrap_or(Err(FakeError::Rejected))
     }
 
     async fn refresh_session(&self, scopes: ScopeSet) -> Result<FakeSession, FakeError> {
@@ -103,11 +111,17 @@ impl Connector for Rc<FakeConnector> {
         if let Some(g) = gate {
             g.wait().await;
         }
-        self.refresh_answers.borrow_mut().pop_front().unwrap_or(Err(FakeError::Rejected))
+        self.refresh_answers
+            .borrow_mut()
+            .pop_front()
+            .unwrap_or(Err(FakeError::Rejected))
     }
 
     async fn remove_session(&self) -> Result<(), FakeError> {
         self.remove_calls.set(self.remove_calls.get() + 1);
-        self.remove_answers.borrow_mut().pop_front().unwrap_or(Ok(()))
+        self.remove_answers
+            .borrow_mut()
+            .pop_front()
+            .unwrap_or(Ok(()))
     }
 }
