@@ -4,8 +4,10 @@ use alloc::vec::Vec;
 
 const HOUR: f64 = 3_600_000.0;
 
+type TestManager = SessionManager<Rc<FakeConnector>, FakeClock>;
+
 struct Harness {
-    manager: Rc<SessionManager<Rc<FakeConnector>, FakeClock>>,
+    manager: Rc<TestManager>,
     fake: Rc<FakeConnector>,
     clock: FakeClock,
     states: Rc<RefCell<Vec<SessionState>>>,
@@ -395,7 +397,7 @@ fn a_dropped_refresh_releases_its_followers() {
 fn state_callbacks_may_reenter_the_manager() {
     let fake = Rc::new(FakeConnector::default());
     let clock = FakeClock::default();
-    let slot: Rc<RefCell<Option<Rc<SessionManager<Rc<FakeConnector>, FakeClock>>>>> = Rc::default();
+    let slot: Rc<RefCell<Option<Rc<TestManager>>>> = Rc::default();
     let seen = slot.clone();
     let m = Rc::new(SessionManager::new(
         fake.clone(),
