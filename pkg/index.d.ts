@@ -9,13 +9,13 @@ import type {
   DiscoveryApi,
   OAuthApi,
   OAuthRequestApi,
-  Observable,
   OpenIdConnectApi,
   ProfileInfo,
   ProfileInfoApi,
   SessionApi,
   SessionState,
 } from '@backstage/core-plugin-api';
+import type { Observable } from '@backstage/types';
 
 /** @public */
 export type AuthConnectorCreateSessionOptions = {
