@@ -77,10 +77,18 @@ async fn settle(p: Promise) -> Result<JsValue, JsValue> {
 fn records_read_parsed_json_and_refuse_junk() {
     let body = JSON::parse(r#"{"profile":{"email":"e"},"providerInfo":{"accessToken":"t","expiresInSeconds":60},"backstageIdentity":null}"#).unwrap();
     let parsed = parse_auth_response(&JsRecord(body)).unwrap();
-    assert_eq!(parsed.provider_info.access_token.unwrap().0.as_string().as_deref(), Some("t"));
+    assert_eq!(
+        parsed.provider_info.access_token.unwrap().0.as_string().as_deref(),
+        Some("t")
+    );
     assert_eq!(parsed.provider_info.expires_in_seconds, Some(60.0));
     assert!(parsed.backstage_identity.is_none());
-    for junk in [JsValue::NULL, JsValue::from_f64(1.0), JsValue::from_str("{}"), js_sys::Array::new().into()] {
+    for junk in [
+        JsValue::NULL,
+        JsValue::from_f64(1.0),
+        JsValue::from_str("{}"),
+        js_sys::Array::new().into(),
+    ] {
         assert!(parse_auth_response(&JsRecord(junk.clone())).is_err());
         assert!(matches!(classify_popup_message(&JsRecord(junk)), PopupMessage::Ignored));
     }
@@ -98,8 +106,15 @@ fn connection_errors_are_recognised_by_name_on_real_errors_only() {
 
 #[wasm_bindgen_test]
 async fn refresh_runs_inside_the_named_web_lock() {
-    let held = with_lock("backstage-auth-refresh:test", || async { JsFuture::from(held_locks()).await }).await.unwrap();
-    let names: Vec<String> = js_sys::Array::from(&held).iter().filter_map(|v| v.as_string()).collect();
+    let held = with_lock("backstage-auth-refresh:test", || async {
+        JsFuture::from(held_locks()).await
+    })
+    .await
+    .unwrap();
+    let names: Vec<String> = js_sys::Array::from(&held)
+        .iter()
+        .filter_map(|v| v.as_string())
+        .collect();
     assert_eq!(names, ["backstage-auth-refresh:test"]);
 }
 
@@ -107,14 +122,24 @@ async fn refresh_runs_inside_the_named_web_lock() {
 async fn unreachable_backend_gives_auth_connection_error_and_optional_empty() {
     // Port 9 on loopback: nothing listens, the fetch fails at once.
     let api = OAuth2::create(backend_options("http://127.0.0.1:9/api/auth")).unwrap();
-    let err = settle(api.get_access_token(JsValue::UNDEFINED, JsValue::UNDEFINED)).await.unwrap_err();
+    let err = settle(api.get_access_token(JsValue::UNDEFINED, JsValue::UNDEFINED))
+        .await
+        .unwrap_err();
     assert_eq!(error_name(&err).as_string().as_deref(), Some("AuthConnectionError"));
-    assert_eq!(error_message(&err).as_string().as_deref(), Some("Auth refresh request failed, TypeError: Failed to fetch"));
+    assert_eq!(
+        error_message(&err).as_string().as_deref(),
+        Some("Auth refresh request failed, TypeError: Failed to fetch")
+    );
     let optional = obj(&[("optional", JsValue::TRUE)]);
-    let ok = settle(api.get_access_token(JsValue::UNDEFINED, optional)).await.unwrap();
+    let ok = settle(api.get_access_token(JsValue::UNDEFINED, optional))
+        .await
+        .unwrap();
     assert_eq!(ok.as_string().as_deref(), Some(""));
     let err = settle(api.sign_out()).await.unwrap_err();
-    assert_eq!(error_message(&err).as_string().as_deref(), Some("Logout request failed, TypeError: Failed to fetch"));
+    assert_eq!(
+        error_message(&err).as_string().as_deref(),
+        Some("Logout request failed, TypeError: Failed to fetch")
+    );
 }
 
 #[wasm_bindgen_test]
@@ -135,11 +160,17 @@ async fn js_connector_sessions_are_cached_grown_and_removed() {
     let subscribe: js_sys::Function = subscribe.into();
     subscribe.call1(&observable, next.as_ref()).unwrap();
 
-    let token = settle(api.get_access_token(JsValue::from_str("x"), JsValue::UNDEFINED)).await.unwrap();
+    let token = settle(api.get_access_token(JsValue::from_str("x"), JsValue::UNDEFINED))
+        .await
+        .unwrap();
     assert_eq!(token.as_string().as_deref(), Some("a1"));
-    let again = settle(api.get_access_token(JsValue::from_str("x"), JsValue::UNDEFINED)).await.unwrap();
+    let again = settle(api.get_access_token(JsValue::from_str("x"), JsValue::UNDEFINED))
+        .await
+        .unwrap();
     assert_eq!(again.as_string().as_deref(), Some("a1"), "served from the cache");
-    let grown = settle(api.get_access_token(JsValue::from_str("y"), JsValue::UNDEFINED)).await.unwrap();
+    let grown = settle(api.get_access_token(JsValue::from_str("y"), JsValue::UNDEFINED))
+        .await
+        .unwrap();
     assert_eq!(grown.as_string().as_deref(), Some("a2"));
     settle(api.sign_out()).await.unwrap();
     let logged: Vec<String> = log.iter().filter_map(|v| v.as_string()).collect();
@@ -151,7 +182,16 @@ async fn js_connector_sessions_are_cached_grown_and_removed() {
 async fn popup(script: &str) -> Result<JsValue, JsValue> {
     let url = popup_page(script);
     let window = web_sys::window().unwrap();
-    open_login_popup(&window, PopupRequest { url: &url, name: "Test Login", width: 400.0, height: 300.0 }).await
+    open_login_popup(
+        &window,
+        PopupRequest {
+            url: &url,
+            name: "Test Login",
+            width: 400.0,
+            height: 300.0,
+        },
+    )
+    .await
 }
 
 #[wasm_bindgen_test]
@@ -163,7 +203,11 @@ async fn the_popup_answer_is_taken_from_the_popup_only() {
     )
     .await
     .unwrap();
-    let token = js_sys::Reflect::get(&js_sys::Reflect::get(&answer, &"providerInfo".into()).unwrap(), &"accessToken".into()).unwrap();
+    let token = js_sys::Reflect::get(
+        &js_sys::Reflect::get(&answer, &"providerInfo".into()).unwrap(),
+        &"accessToken".into(),
+    )
+    .unwrap();
     assert_eq!(token.as_string().as_deref(), Some("p"));
 }
 
@@ -194,5 +238,8 @@ async fn a_blocked_popup_is_a_popup_rejected_error() {
     let err = popup("").await.unwrap_err();
     restore.call0(&JsValue::UNDEFINED).unwrap();
     assert_eq!(error_name(&err).as_string().as_deref(), Some("PopupRejectedError"));
-    assert_eq!(error_message(&err).as_string().as_deref(), Some("Failed to open auth popup."));
+    assert_eq!(
+        error_message(&err).as_string().as_deref(),
+        Some("Failed to open auth popup.")
+    );
 }

@@ -71,12 +71,7 @@ impl OAuth2 {
         } = options::read(&options)?;
         let subject = Subject::new();
         let sink = subject.clone();
-        let manager = SessionManager::new(
-            connector,
-            JsClock,
-            default_scopes,
-            Box::new(move |s| sink.next(s)),
-        );
+        let manager = SessionManager::new(connector, JsClock, default_scopes, Box::new(move |s| sink.next(s)));
         let state = SessionStateObservable::new(subject).into();
         Ok(OAuth2 {
             inner: Rc::new(Inner {
@@ -94,19 +89,13 @@ impl OAuth2 {
             Some(
                 js::get(&options, "scopeTransform")
                     .dyn_into::<Function>()
-                    .map_err(|_| {
-                        crate::browser::errors::type_error(&[
-                            "options.scopeTransform is not a function",
-                        ])
-                    })?,
+                    .map_err(|_| crate::browser::errors::type_error(&["options.scopeTransform is not a function"]))?,
             )
         } else {
             None
         };
         let list = scopes::normalized_list(&scopes, transform.as_ref())?;
-        Ok(js_sys::Set::new(
-            &list.map(JsValue::from).unwrap_or(JsValue::UNDEFINED),
-        ))
+        Ok(js_sys::Set::new(&list.map(JsValue::from).unwrap_or(JsValue::UNDEFINED)))
     }
 
     #[wasm_bindgen(js_name = signIn)]

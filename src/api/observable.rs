@@ -27,12 +27,7 @@ impl Subject {
     /// subscribe or unsubscribe while being called.
     pub fn next(&self, state: SessionState) {
         self.current.set(state);
-        let observers: Vec<JsValue> = self
-            .observers
-            .borrow()
-            .iter()
-            .map(|(_, o)| o.clone())
-            .collect();
+        let observers: Vec<JsValue> = self.observers.borrow().iter().map(|(_, o)| o.clone()).collect();
         let value = JsValue::from_str(state.as_str());
         for o in &observers {
             notify(o, &value);
@@ -80,11 +75,7 @@ impl SessionStateObservable {
         let observer = if observer.is_object() {
             observer
         } else {
-            js::object(&[
-                ("next", &observer),
-                ("error", &error),
-                ("complete", &complete),
-            ])
+            js::object(&[("next", &observer), ("error", &error), ("complete", &complete)])
         };
         let id = self.subject.next_id.get();
         self.subject.next_id.set(id.wrapping_add(1));
@@ -93,10 +84,7 @@ impl SessionStateObservable {
             id,
             closed: Cell::new(false),
         };
-        notify(
-            &observer,
-            &JsValue::from_str(self.subject.current.get().as_str()),
-        );
+        notify(&observer, &JsValue::from_str(self.subject.current.get().as_str()));
         self.subject.observers.borrow_mut().push((id, observer));
         subscription
     }

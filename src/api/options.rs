@@ -74,17 +74,13 @@ fn default_provider() -> JsValue {
 
 pub fn read(options: &JsValue) -> Result<CreateOptions, JsValue> {
     if !options.is_object() {
-        return Err(errors::type_error(&[
-            "OAuth2.create: options must be an object",
-        ]));
+        return Err(errors::type_error(&["OAuth2.create: options must be an object"]));
     }
     let default_scopes = scopes::from_iterable(&js::get(options, "defaultScopes"));
     let scope_transform = js::get(options, "scopeTransform");
     // Like the original, a scopeTransform that is not a function fails when used, not here.
-    let scope_transform =
-        (!scope_transform.is_undefined()).then(|| scope_transform.unchecked_into::<Function>());
-    let has_connector =
-        js_sys::Reflect::has(options, &JsValue::from_str("authConnector")).unwrap_or(false);
+    let scope_transform = (!scope_transform.is_undefined()).then(|| scope_transform.unchecked_into::<Function>());
+    let has_connector = js_sys::Reflect::has(options, &JsValue::from_str("authConnector")).unwrap_or(false);
     let connector = if has_connector {
         AnyConnector::Supplied(SuppliedConnector::new(js::get(options, "authConnector")))
     } else {

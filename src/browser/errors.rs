@@ -41,8 +41,5 @@ pub fn with(error: JsValue, key: &str, value: &JsValue) -> JsValue {
 /// `isAuthConnectionError`: an `Error` named `AuthConnectionError`.
 pub fn is_connection_error(value: &JsValue) -> bool {
     value.is_instance_of::<js_sys::Error>()
-        && crate::browser::js::get(value, "name")
-            .as_string()
-            .as_deref()
-            == Some(AUTH_CONNECTION_ERROR)
+        && crate::browser::js::get(value, "name").as_string().as_deref() == Some(AUTH_CONNECTION_ERROR)
 }

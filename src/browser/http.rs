@@ -20,9 +20,7 @@ pub async fn backend_fetch(url: &str, post: bool) -> Result<Response, HttpFailur
         js::object(&[("headers", &headers), ("credentials", &credentials)])
     };
     let promise = js::fetch(url, &init).map_err(HttpFailure::Thrown)?;
-    let response = JsFuture::from(promise)
-        .await
-        .map_err(HttpFailure::Network)?;
+    let response = JsFuture::from(promise).await.map_err(HttpFailure::Network)?;
     Ok(response.unchecked_into())
 }
 

@@ -17,9 +17,10 @@ where
     if !locks.is_truthy() {
         return task().await;
     }
-    let callback = Closure::once_into_js(Box::new(move |_lock: JsValue| -> JsValue {
-        future_to_promise(task()).into()
-    }) as Box<dyn FnOnce(JsValue) -> JsValue>);
+    let callback = Closure::once_into_js(
+        Box::new(move |_lock: JsValue| -> JsValue { future_to_promise(task()).into() })
+            as Box<dyn FnOnce(JsValue) -> JsValue>,
+    );
     let promise = js::call_method(&locks, "request", &[&JsValue::from_str(name), &callback])?;
     JsFuture::from(js_sys::Promise::resolve(&promise)).await
 }

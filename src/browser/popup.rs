@@ -60,11 +60,7 @@ pub async fn open_login_popup(window: &Window, req: PopupRequest<'_>) -> Result<
     let left = f64::from(screen.width()?) / 2.0 - width / 2.0;
     let top = f64::from(screen.height()?) / 2.0 - height / 2.0;
     let origin = Url::new(req.url)?.origin();
-    let popup = window.open_with_url_and_target_and_features(
-        req.url,
-        req.name,
-        &features(width, height, top, left),
-    )?;
+    let popup = window.open_with_url_and_target_and_features(req.url, req.name, &features(width, height, top, left))?;
     let popup = match popup {
         Some(p) if !js::get(&p, "closed").is_undefined() && !p.closed().unwrap_or(true) => p,
         _ => {
@@ -112,10 +108,9 @@ pub async fn open_login_popup(window: &Window, req: PopupRequest<'_>) -> Result<
     };
     let listener = on_message.as_ref().unchecked_ref();
     window.add_event_listener_with_callback("message", listener)?;
-    let interval = match window.set_interval_with_callback_and_timeout_and_arguments_0(
-        poll_closed.as_ref().unchecked_ref(),
-        100,
-    ) {
+    let interval = match window
+        .set_interval_with_callback_and_timeout_and_arguments_0(poll_closed.as_ref().unchecked_ref(), 100)
+    {
         Ok(id) => id,
         Err(e) => {
             let _ = window.remove_event_listener_with_callback("message", listener);
@@ -134,18 +129,12 @@ mod tests {
 
     #[test]
     fn closed_message_names_a_foreign_target_origin() {
-        assert_eq!(
-            closed_message(None, "http://a"),
-            "Login failed, popup was closed"
-        );
+        assert_eq!(closed_message(None, "http://a"), "Login failed, popup was closed");
         assert_eq!(
             closed_message(Some("http://a"), "http://a"),
             "Login failed, popup was closed"
         );
-        assert_eq!(
-            closed_message(Some(""), "http://a"),
-            "Login failed, popup was closed"
-        );
+        assert_eq!(closed_message(Some(""), "http://a"), "Login failed, popup was closed");
         assert_eq!(
             closed_message(Some("http://b"), "http://a"),
             "Login failed, Incorrect app origin, expected http://b"

@@ -16,8 +16,7 @@ impl Record for JsRecord {
         }
     }
     fn has(&self, key: &str) -> bool {
-        self.0.is_object()
-            && js_sys::Reflect::has(&self.0, &JsValue::from_str(key)).unwrap_or(false)
+        self.0.is_object() && js_sys::Reflect::has(&self.0, &JsValue::from_str(key)).unwrap_or(false)
     }
     fn string(&self) -> Option<String> {
         self.0.as_string()

@@ -8,24 +8,16 @@ use wasm_bindgen::prelude::*;
 
 /// The scope list before it becomes a `Set`: `None` when `scopes` is falsy
 /// (no transform is called then, as in the JS).
-pub fn normalized_list(
-    scopes: &JsValue,
-    transform: Option<&Function>,
-) -> Result<Option<Array>, JsValue> {
+pub fn normalized_list(scopes: &JsValue, transform: Option<&Function>) -> Result<Option<Array>, JsValue> {
     if !scopes.is_truthy() {
         return Ok(None);
     }
     let list = if Array::is_array(scopes) {
         scopes.clone().unchecked_into::<Array>()
     } else if let Some(s) = scopes.as_string() {
-        split_scope_string(&s)
-            .iter()
-            .map(|s| JsValue::from_str(s))
-            .collect()
+        split_scope_string(&s).iter().map(|s| JsValue::from_str(s)).collect()
     } else {
-        return Err(errors::type_error(&[
-            "scopes must be a string or an array of strings",
-        ]));
+        return Err(errors::type_error(&["scopes must be a string or an array of strings"]));
     };
     match transform {
         None => Ok(Some(list)),

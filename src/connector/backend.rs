@@ -140,32 +140,22 @@ impl BackendConfig {
 impl BackendConnector {
     /// Registers with `oauthRequestApi` at once, as the JS constructor does, so the
     /// login dialog knows the provider before the first sign-in.
-    pub fn new(
-        config: BackendConfig,
-        oauth_request_api: &JsValue,
-        provider: &JsValue,
-    ) -> Result<Self, JsValue> {
+    pub fn new(config: BackendConfig, oauth_request_api: &JsValue, provider: &JsValue) -> Result<Self, JsValue> {
         let config = Rc::new(config);
         let handler_config = config.clone();
-        let on_auth_request =
-            Closure::<dyn FnMut(JsValue) -> js_sys::Promise>::new(move |requested: JsValue| {
-                let config = handler_config.clone();
-                // The dialog resolves the requester with this promise's value: the raw
-                // payload, turned into a session by `create_session` below.
-                future_to_promise(async move {
-                    config.sign_in(&scopes::from_iterable(&requested)).await
-                })
-            })
-            .into_js_value();
+        let on_auth_request = Closure::<dyn FnMut(JsValue) -> js_sys::Promise>::new(move |requested: JsValue| {
+            let config = handler_config.clone();
+            // The dialog resolves the requester with this promise's value: the raw
+            // payload, turned into a session by `create_session` below.
+            future_to_promise(async move { config.sign_in(&scopes::from_iterable(&requested)).await })
+        })
+        .into_js_value();
         let options = js::object(&[("provider", provider), ("onAuthRequest", &on_auth_request)]);
         let requester = js::call_method(oauth_request_api, "createAuthRequester", &[&options])?;
-        let auth_requester = requester.dyn_into::<Function>().map_err(|_| {
-            errors::type_error(&["oauthRequestApi.createAuthRequester did not return a function"])
-        })?;
-        Ok(BackendConnector {
-            config,
-            auth_requester,
-        })
+        let auth_requester = requester
+            .dyn_into::<Function>()
+            .map_err(|_| errors::type_error(&["oauthRequestApi.createAuthRequester did not return a function"]))?;
+        Ok(BackendConnector { config, auth_requester })
     }
 
     pub async fn create_session(&self, req: CreateRequest) -> Result<JsSession, JsError> {
@@ -192,18 +182,13 @@ impl BackendConnector {
             .await?;
         let parsed = Url::new(&url)?;
         // Same lock name as core-app-api, so tabs running either client take turns.
-        let lock = errors::concat(&[
-            "backstage-auth-refresh:",
-            &parsed.origin(),
-            &parsed.pathname(),
-        ]);
+        let lock = errors::concat(&["backstage-auth-refresh:", &parsed.origin(), &parsed.pathname()]);
         let response = locks::with_lock(&lock, move || async move {
             match http::backend_fetch(&url, false).await {
                 Ok(r) => Ok(JsValue::from(r)),
                 Err(HttpFailure::Thrown(e)) => Err(e),
                 Err(HttpFailure::Network(e)) => {
-                    let message =
-                        errors::concat(&["Auth refresh request failed, ", &js::to_string(&e)]);
+                    let message = errors::concat(&["Auth refresh request failed, ", &js::to_string(&e)]);
                     Err(errors::with(
                         errors::named_error(Some(AUTH_CONNECTION_ERROR), &message),
                         "cause",
@@ -215,8 +200,7 @@ impl BackendConnector {
         .await?;
         let response: web_sys::Response = response.unchecked_into();
         if !response.ok() {
-            let message =
-                errors::concat(&["Auth refresh request failed, ", &response.status_text()]);
+            let message = errors::concat(&["Auth refresh request failed, ", &response.status_text()]);
             return Err(JsError(errors::with(
                 errors::error(&[&message]),
                 "status",
@@ -238,19 +222,12 @@ impl BackendConnector {
         let response = match http::backend_fetch(&url, true).await {
             Ok(r) => r,
             Err(HttpFailure::Thrown(e) | HttpFailure::Network(e)) => {
-                return Err(JsError(errors::error(&[
-                    "Logout request failed, ",
-                    &js::to_string(&e),
-                ])));
+                return Err(JsError(errors::error(&["Logout request failed, ", &js::to_string(&e)])));
             }
         };
         if !response.ok() {
             let e = errors::error(&["Logout request failed, ", &response.status_text()]);
-            return Err(JsError(errors::with(
-                e,
-                "status",
-                &JsValue::from(response.status()),
-            )));
+            return Err(JsError(errors::with(e, "status", &JsValue::from(response.status()))));
         }
         if let Some(target) = logout_redirect(&response).await {
             if let Ok(w) = window() {

@@ -52,10 +52,7 @@ fn date(ms: Option<f64>) -> JsValue {
 
 impl JsSession {
     /// `sessionTransform` of `OAuth2.createAuthConnector`, from a validated backend answer.
-    pub fn from_backend(
-        res: AuthResponse<JsRecord>,
-        scope_transform: Option<&Function>,
-    ) -> Result<JsSession, JsValue> {
+    pub fn from_backend(res: AuthResponse<JsRecord>, scope_transform: Option<&Function>) -> Result<JsSession, JsValue> {
         let now = Date::now();
         let pi = res.provider_info;
         let scopes = scopes::scope_set(&raw(pi.scope), scope_transform)?;

@@ -37,9 +37,7 @@ impl SuppliedConnector {
             }
             (true, true) => 3,
         };
-        let session = self
-            .call("createSession", &js::object(&fields[..n]))
-            .await?;
+        let session = self.call("createSession", &js::object(&fields[..n])).await?;
         Ok(JsSession::from_js(&session)?)
     }
 

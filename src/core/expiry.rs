@@ -17,16 +17,9 @@ fn js_min(a: f64, b: f64) -> f64 {
 }
 
 /// `sessionShouldRefresh` of `OAuth2.create`; times are epoch milliseconds.
-pub fn should_refresh(
-    now_ms: f64,
-    provider_expires_ms: Option<f64>,
-    identity_expires_ms: Option<f64>,
-) -> bool {
+pub fn should_refresh(now_ms: f64, provider_expires_ms: Option<f64>, identity_expires_ms: Option<f64>) -> bool {
     let mut min = f64::INFINITY;
-    for at in [provider_expires_ms, identity_expires_ms]
-        .into_iter()
-        .flatten()
-    {
+    for at in [provider_expires_ms, identity_expires_ms].into_iter().flatten() {
         min = js_min(min, (at - now_ms) / 1000.0);
     }
     min < REFRESH_MARGIN_SECONDS
@@ -51,11 +44,7 @@ mod tests {
         assert!(!should_refresh(now, None, None));
         assert!(!should_refresh(now, Some(now + 180_000.0), None));
         assert!(should_refresh(now, Some(now + 179_999.0), None));
-        assert!(should_refresh(
-            now,
-            Some(now + 3_600_000.0),
-            Some(now + 10_000.0)
-        ));
+        assert!(should_refresh(now, Some(now + 3_600_000.0), Some(now + 10_000.0)));
         assert!(should_refresh(now, None, Some(now - 1.0)));
     }
 

@@ -45,14 +45,8 @@ pub struct CreateRequest {
 pub trait Connector {
     type Session: SessionInfo;
     type Error: ConnectorError;
-    fn create_session(
-        &self,
-        req: CreateRequest,
-    ) -> impl Future<Output = Result<Self::Session, Self::Error>>;
-    fn refresh_session(
-        &self,
-        scopes: ScopeSet,
-    ) -> impl Future<Output = Result<Self::Session, Self::Error>>;
+    fn create_session(&self, req: CreateRequest) -> impl Future<Output = Result<Self::Session, Self::Error>>;
+    fn refresh_session(&self, scopes: ScopeSet) -> impl Future<Output = Result<Self::Session, Self::Error>>;
     fn remove_session(&self) -> impl Future<Output = Result<(), Self::Error>>;
 }
 
@@ -108,12 +102,7 @@ impl<C: Connector, K> Drop for RefreshGuard<'_, C, K> {
 impl<C: Connector, K: Clock> SessionManager<C, K> {
     /// `on_state` hears every sign-in/sign-out flip; it is called with no borrow held,
     /// so it may call back into the manager.
-    pub fn new(
-        connector: C,
-        clock: K,
-        default_scopes: ScopeSet,
-        on_state: Box<dyn Fn(SessionState)>,
-    ) -> Self {
+    pub fn new(connector: C, clock: K, default_scopes: ScopeSet, on_state: Box<dyn Fn(SessionState)>) -> Self {
         SessionManager {
             connector,
             clock,
@@ -147,11 +136,7 @@ impl<C: Connector, K: Clock> SessionManager<C, K> {
     }
 
     fn needs_refresh(&self, s: &C::Session) -> bool {
-        should_refresh(
-            self.clock.now_ms(),
-            s.provider_expires_ms(),
-            s.identity_expires_ms(),
-        )
+        should_refresh(self.clock.now_ms(), s.provider_expires_ms(), s.identity_expires_ms())
     }
 
     /// The session a call may be answered with right now, without any I/O.
@@ -249,10 +234,7 @@ impl<C: Connector, K: Clock> SessionManager<C, K> {
         }
         let shared = Shared::new();
         self.state.borrow_mut().refresh = Some(shared.clone());
-        let guard = RefreshGuard {
-            manager: self,
-            shared,
-        };
+        let guard = RefreshGuard { manager: self, shared };
         let wanted = extended_scopes(
             &self.default_scopes,
             self.current().as_deref().map(SessionInfo::scopes),

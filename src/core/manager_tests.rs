@@ -67,22 +67,17 @@ fn optional_call_when_signed_out_never_creates_a_session() {
 #[test]
 fn signed_out_call_creates_a_session_with_extended_scopes() {
     let h = harness(&["openid", "profile"]);
-    h.fake.create_answers.borrow_mut().push_back(Ok(session(
-        1,
-        &["openid", "profile", "repo"],
-        &h,
-        HOUR,
-    )));
+    h.fake
+        .create_answers
+        .borrow_mut()
+        .push_back(Ok(session(1, &["openid", "profile", "repo"], &h, HOUR)));
     let o = GetOptions {
         scopes: Some(["repo"].into_iter().collect()),
         optional: false,
         instant_popup: true,
     };
     assert_eq!(get(&h, o), Ok(Some(1)));
-    assert_eq!(
-        h.fake.refresh_requests.borrow()[0].join(),
-        "openid profile repo"
-    );
+    assert_eq!(h.fake.refresh_requests.borrow()[0].join(), "openid profile repo");
     let req = &h.fake.create_requests.borrow()[0];
     assert_eq!(req.scopes.join(), "openid profile repo");
     assert!(req.instant_popup);
@@ -98,14 +93,8 @@ fn a_fresh_cached_session_is_served_without_io_until_three_minutes_remain() {
         .push_back(Ok(session(1, &["a"], &h, HOUR)));
     assert_eq!(get(&h, opts(Some(&["a"]), false)), Ok(Some(1)));
     assert_eq!(*h.states.borrow(), [SessionState::SignedIn]);
-    assert!(h
-        .manager
-        .cached(Some(&["a"].into_iter().collect()))
-        .is_some());
-    assert!(h
-        .manager
-        .cached(Some(&["b"].into_iter().collect()))
-        .is_none());
+    assert!(h.manager.cached(Some(&["a"].into_iter().collect())).is_some());
+    assert!(h.manager.cached(Some(&["b"].into_iter().collect())).is_none());
     assert_eq!(get(&h, opts(Some(&["a"]), false)), Ok(Some(1)));
     assert_eq!(h.fake.refresh_requests.borrow().len(), 1);
 
@@ -117,11 +106,7 @@ fn a_fresh_cached_session_is_served_without_io_until_three_minutes_remain() {
         .push_back(Ok(session(2, &["a"], &h, HOUR)));
     assert_eq!(get(&h, opts(None, false)), Ok(Some(2)));
     assert_eq!(h.fake.refresh_requests.borrow().len(), 2);
-    assert_eq!(
-        *h.states.borrow(),
-        [SessionState::SignedIn],
-        "no duplicate SignedIn"
-    );
+    assert_eq!(*h.states.borrow(), [SessionState::SignedIn], "no duplicate SignedIn");
 }
 
 #[test]
@@ -187,23 +172,9 @@ fn followers_get_the_raw_refresh_result_like_the_js() {
     gate.resolve(());
     *h.fake.gate.borrow_mut() = None;
     // The leader asked for "b" and did not get it: refresh failed, so it signs in anew.
-    assert_eq!(
-        run_until_stalled(leader.as_mut())
-            .unwrap()
-            .unwrap()
-            .unwrap()
-            .id,
-        4
-    );
+    assert_eq!(run_until_stalled(leader.as_mut()).unwrap().unwrap().unwrap().id, 4);
     // The follower was handed the raw answer, which has every scope it asked for.
-    assert_eq!(
-        run_until_stalled(follower.as_mut())
-            .unwrap()
-            .unwrap()
-            .unwrap()
-            .id,
-        3
-    );
+    assert_eq!(run_until_stalled(follower.as_mut()).unwrap().unwrap().unwrap().id, 3);
     assert_eq!(h.fake.create_requests.borrow()[0].scopes.join(), "b");
 }
 
@@ -227,11 +198,7 @@ fn connection_errors_keep_the_session_and_never_pop_up() {
         .push_back(Err(FakeError::Connection));
     assert_eq!(get(&h, opts(None, true)), Ok(None));
     assert!(h.fake.create_requests.borrow().is_empty());
-    assert_eq!(
-        *h.states.borrow(),
-        [SessionState::SignedIn],
-        "still signed in"
-    );
+    assert_eq!(*h.states.borrow(), [SessionState::SignedIn], "still signed in");
     h.fake
         .refresh_answers
         .borrow_mut()
@@ -257,20 +224,11 @@ fn a_rejected_refresh_signs_out_locally_then_signs_in_again() {
         .push_back(Ok(session(1, &["a"], &h, HOUR)));
     assert_eq!(get(&h, opts(None, false)), Ok(Some(1)));
     h.clock.0.set(h.clock.0.get() + HOUR);
-    h.fake
-        .refresh_answers
-        .borrow_mut()
-        .push_back(Err(FakeError::Rejected));
+    h.fake.refresh_answers.borrow_mut().push_back(Err(FakeError::Rejected));
     assert_eq!(get(&h, opts(None, true)), Ok(None));
-    assert_eq!(
-        *h.states.borrow(),
-        [SessionState::SignedIn, SessionState::SignedOut]
-    );
+    assert_eq!(*h.states.borrow(), [SessionState::SignedIn, SessionState::SignedOut]);
 
-    h.fake
-        .refresh_answers
-        .borrow_mut()
-        .push_back(Err(FakeError::Rejected));
+    h.fake.refresh_answers.borrow_mut().push_back(Err(FakeError::Rejected));
     h.fake
         .create_answers
         .borrow_mut()
@@ -278,11 +236,7 @@ fn a_rejected_refresh_signs_out_locally_then_signs_in_again() {
     assert_eq!(get(&h, opts(None, false)), Ok(Some(5)));
     assert_eq!(
         *h.states.borrow(),
-        [
-            SessionState::SignedIn,
-            SessionState::SignedOut,
-            SessionState::SignedIn
-        ]
+        [SessionState::SignedIn, SessionState::SignedOut, SessionState::SignedIn]
     );
 }
 
@@ -294,17 +248,12 @@ fn a_new_scope_grows_the_session_scope_set() {
         .borrow_mut()
         .push_back(Ok(session(1, &["openid", "email"], &h, HOUR)));
     assert_eq!(get(&h, opts(Some(&["email"]), false)), Ok(Some(1)));
-    h.fake.refresh_answers.borrow_mut().push_back(Ok(session(
-        2,
-        &["openid", "email", "repo"],
-        &h,
-        HOUR,
-    )));
+    h.fake
+        .refresh_answers
+        .borrow_mut()
+        .push_back(Ok(session(2, &["openid", "email", "repo"], &h, HOUR)));
     assert_eq!(get(&h, opts(Some(&["repo"]), false)), Ok(Some(2)));
-    assert_eq!(
-        h.fake.refresh_requests.borrow()[1].join(),
-        "openid email repo"
-    );
+    assert_eq!(h.fake.refresh_requests.borrow()[1].join(), "openid email repo");
     assert_eq!(h.manager.cached(None).unwrap().id, 2);
 }
 
@@ -356,15 +305,9 @@ fn remove_session_flips_state_only_after_the_connector_succeeds() {
         .borrow_mut()
         .push_back(Ok(session(1, &[], &h, HOUR)));
     assert_eq!(get(&h, opts(None, false)), Ok(Some(1)));
-    h.fake
-        .remove_answers
-        .borrow_mut()
-        .push_back(Err(FakeError::Rejected));
+    h.fake.remove_answers.borrow_mut().push_back(Err(FakeError::Rejected));
     let mut rm = Box::pin(async { h.manager.remove_session().await });
-    assert_eq!(
-        run_until_stalled(rm.as_mut()),
-        Some(Err(FakeError::Rejected))
-    );
+    assert_eq!(run_until_stalled(rm.as_mut()), Some(Err(FakeError::Rejected)));
     assert!(
         h.manager.cached(None).is_none(),
         "session is dropped before the request"
@@ -372,10 +315,7 @@ fn remove_session_flips_state_only_after_the_connector_succeeds() {
     assert_eq!(*h.states.borrow(), [SessionState::SignedIn]);
     let mut rm = Box::pin(async { h.manager.remove_session().await });
     assert_eq!(run_until_stalled(rm.as_mut()), Some(Ok(())));
-    assert_eq!(
-        *h.states.borrow(),
-        [SessionState::SignedIn, SessionState::SignedOut]
-    );
+    assert_eq!(*h.states.borrow(), [SessionState::SignedIn, SessionState::SignedOut]);
     assert_eq!(h.fake.remove_calls.get(), 2);
 }
 

@@ -7,11 +7,8 @@ const HEX: &[u8; 16] = b"0123456789ABCDEF";
 /// JS `encodeURIComponent` (a Rust `&str` cannot hold the lone surrogates on which JS throws).
 pub fn encode_uri_component(input: &str, out: &mut String) {
     for &b in input.as_bytes() {
-        let unreserved = b.is_ascii_alphanumeric()
-            || matches!(
-                b,
-                b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')'
-            );
+        let unreserved =
+            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')');
         if unreserved {
             out.push(b as char);
         } else {
@@ -72,10 +69,7 @@ mod tests {
     fn encodes_like_encode_uri_component() {
         assert_eq!(enc("AZaz09-_.!~*'()"), "AZaz09-_.!~*'()");
         assert_eq!(enc("a b/c?d=e&f#g"), "a%20b%2Fc%3Fd%3De%26f%23g");
-        assert_eq!(
-            enc("http://127.0.0.1:3000"),
-            "http%3A%2F%2F127.0.0.1%3A3000"
-        );
+        assert_eq!(enc("http://127.0.0.1:3000"), "http%3A%2F%2F127.0.0.1%3A3000");
         assert_eq!(enc("é€😀"), "%C3%A9%E2%82%AC%F0%9F%98%80");
     }
 
@@ -99,13 +93,7 @@ mod tests {
 
     #[test]
     fn false_flags_are_omitted_and_env_is_last() {
-        let url = auth_url(
-            "b",
-            "p",
-            "/logout",
-            &[("x", QueryValue::Flag(false))],
-            "prod",
-        );
+        let url = auth_url("b", "p", "/logout", &[("x", QueryValue::Flag(false))], "prod");
         assert_eq!(url, "b/p/logout?env=prod");
         let url = auth_url(
             "b",
@@ -118,9 +106,6 @@ mod tests {
             ],
             "development",
         );
-        assert_eq!(
-            url,
-            "b/p/start?scope=&origin=http%3A%2F%2Fa&flow=popup&env=development"
-        );
+        assert_eq!(url, "b/p/start?scope=&origin=http%3A%2F%2Fa&flow=popup&env=development");
     }
 }

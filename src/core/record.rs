@@ -36,12 +36,7 @@ pub mod testing {
     }
 
     pub fn obj(fields: &[(&str, Value)]) -> Value {
-        Value::Obj(
-            fields
-                .iter()
-                .map(|(k, v)| (String::from(*k), v.clone()))
-                .collect(),
-        )
+        Value::Obj(fields.iter().map(|(k, v)| (String::from(*k), v.clone())).collect())
     }
 
     pub fn s(v: &str) -> Value {

@@ -51,9 +51,7 @@ impl InvalidResponse {
         match self {
             InvalidResponse::NotAnObject => "Invalid auth response: expected a JSON object",
             InvalidResponse::MissingProviderInfo => "Invalid auth response: missing providerInfo",
-            InvalidResponse::BadExpiresIn => {
-                "Invalid auth response: expiresInSeconds is not a number"
-            }
+            InvalidResponse::BadExpiresIn => "Invalid auth response: expiresInSeconds is not a number",
         }
     }
 }
@@ -97,18 +95,13 @@ pub fn parse_auth_response<R: Record>(r: &R) -> Result<AuthResponse<R>, InvalidR
 
 fn remote_error<R: Record>(e: &R) -> RemoteError {
     RemoteError {
-        name: e
-            .field("name")
-            .filter(Record::truthy)
-            .and_then(|n| n.string()),
+        name: e.field("name").filter(Record::truthy).and_then(|n| n.string()),
         message: e.field("message").and_then(|m| m.string()),
     }
 }
 
 /// A 2xx `/refresh` body: a session, or a JSON `{ error: { name, message } }`.
-pub fn parse_refresh_body<R: Record>(
-    body: &R,
-) -> Result<Result<AuthResponse<R>, RemoteError>, InvalidResponse> {
+pub fn parse_refresh_body<R: Record>(body: &R) -> Result<Result<AuthResponse<R>, RemoteError>, InvalidResponse> {
     if let Some(e) = body.field("error").filter(Record::truthy) {
         return Ok(Err(remote_error(&e)));
     }
@@ -135,10 +128,7 @@ pub fn classify_popup_message<R: Record>(data: &R) -> PopupMessage<R> {
         },
         Some("authorization_response") => {
             if data.has("error") {
-                let err = data
-                    .field("error")
-                    .map(|e| remote_error(&e))
-                    .unwrap_or_default();
+                let err = data.field("error").map(|e| remote_error(&e)).unwrap_or_default();
                 PopupMessage::Response(Err(err))
             } else {
                 PopupMessage::Response(Ok(data.field("response")))
@@ -199,28 +189,14 @@ mod tests {
         assert_eq!(r.provider_info.access_token, None);
         assert_eq!(r.backstage_identity, None);
         assert_eq!(r.profile, None);
-        let falsy_identity = obj(&[
-            ("providerInfo", obj(&[])),
-            ("backstageIdentity", Value::Bool(false)),
-        ]);
-        assert_eq!(
-            parse_auth_response(&falsy_identity)
-                .unwrap()
-                .backstage_identity,
-            None
-        );
+        let falsy_identity = obj(&[("providerInfo", obj(&[])), ("backstageIdentity", Value::Bool(false))]);
+        assert_eq!(parse_auth_response(&falsy_identity).unwrap().backstage_identity, None);
     }
 
     #[test]
     fn refuses_what_would_crash_it() {
-        assert_eq!(
-            parse_auth_response(&s("x")),
-            Err(InvalidResponse::NotAnObject)
-        );
-        assert_eq!(
-            parse_auth_response(&Value::Null),
-            Err(InvalidResponse::NotAnObject)
-        );
+        assert_eq!(parse_auth_response(&s("x")), Err(InvalidResponse::NotAnObject));
+        assert_eq!(parse_auth_response(&Value::Null), Err(InvalidResponse::NotAnObject));
         assert_eq!(
             parse_auth_response(&obj(&[])),
             Err(InvalidResponse::MissingProviderInfo)
@@ -230,10 +206,7 @@ mod tests {
             Err(InvalidResponse::MissingProviderInfo)
         );
         let bad = obj(&[("providerInfo", obj(&[("expiresInSeconds", s("soon"))]))]);
-        assert_eq!(
-            parse_auth_response(&bad),
-            Err(InvalidResponse::BadExpiresIn)
-        );
+        assert_eq!(parse_auth_response(&bad), Err(InvalidResponse::BadExpiresIn));
         for e in [
             InvalidResponse::NotAnObject,
             InvalidResponse::MissingProviderInfo,
@@ -247,19 +220,13 @@ mod tests {
     fn refresh_body_error_keeps_its_name() {
         let body = obj(&[(
             "error",
-            obj(&[
-                ("name", s("AuthenticationError")),
-                ("message", s("Refresh failed")),
-            ]),
+            obj(&[("name", s("AuthenticationError")), ("message", s("Refresh failed"))]),
         )]);
         let err = parse_refresh_body(&body).unwrap().unwrap_err();
         assert_eq!(err.name.as_deref(), Some("AuthenticationError"));
         assert_eq!(err.message.as_deref(), Some("Refresh failed"));
         let nameless = obj(&[("error", obj(&[("name", s("")), ("message", s("m"))]))]);
-        assert_eq!(
-            parse_refresh_body(&nameless).unwrap().unwrap_err().name,
-            None
-        );
+        assert_eq!(parse_refresh_body(&nameless).unwrap().unwrap_err().name, None);
         assert!(parse_refresh_body(&sample()).unwrap().is_ok());
     }
 
@@ -272,14 +239,8 @@ mod tests {
                 target_origin: Some("http://a".into())
             }
         );
-        let ok = obj(&[
-            ("type", s("authorization_response")),
-            ("response", sample()),
-        ]);
-        assert_eq!(
-            classify_popup_message(&ok),
-            PopupMessage::Response(Ok(Some(sample())))
-        );
+        let ok = obj(&[("type", s("authorization_response")), ("response", sample())]);
+        assert_eq!(classify_popup_message(&ok), PopupMessage::Response(Ok(Some(sample()))));
         let err = obj(&[
             ("type", s("authorization_response")),
             (
@@ -294,10 +255,7 @@ mod tests {
             other => panic!("unexpected {other:?}"),
         }
         // `"error" in data` holds even when it is undefined.
-        let undef_err = obj(&[
-            ("type", s("authorization_response")),
-            ("error", Value::Undefined),
-        ]);
+        let undef_err = obj(&[("type", s("authorization_response")), ("error", Value::Undefined)]);
         assert_eq!(
             classify_popup_message(&undef_err),
             PopupMessage::Response(Err(RemoteError::default()))

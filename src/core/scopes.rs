@@ -84,23 +84,8 @@ impl<'a> FromIterator<&'a str> for ScopeSet {
 pub fn is_scope_separator(c: char) -> bool {
     matches!(
         c,
-        '|' | ','
-            | '\t'
-            | '\n'
-            | '\u{0B}'
-            | '\u{0C}'
-            | '\r'
-            | ' '
-            | '\u{A0}'
-            | '\u{1680}'
-            | '\u{2000}'
-            ..='\u{200A}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{202F}'
-                | '\u{205F}'
-                | '\u{3000}'
-                | '\u{FEFF}'
+        '|' | ',' | '\t' | '\n' | '\u{0B}' | '\u{0C}' | '\r' | ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200A}' | '\u{2028}' | '\u{2029}' | '\u{202F}' | '\u{205F}' | '\u{3000}' | '\u{FEFF}'
     )
 }
 
@@ -114,11 +99,7 @@ pub fn split_scope_string(scopes: &str) -> Vec<String> {
 }
 
 /// `getExtendedScope`: default scopes, then the session's, then the requested ones.
-pub fn extended_scopes(
-    defaults: &ScopeSet,
-    session: Option<&ScopeSet>,
-    requested: Option<&ScopeSet>,
-) -> ScopeSet {
+pub fn extended_scopes(defaults: &ScopeSet, session: Option<&ScopeSet>, requested: Option<&ScopeSet>) -> ScopeSet {
     let mut out = defaults.clone();
     if let Some(s) = session {
         out.extend_from(s);

@@ -119,9 +119,6 @@ impl Connector for Rc<FakeConnector> {
 
     async fn remove_session(&self) -> Result<(), FakeError> {
         self.remove_calls.set(self.remove_calls.get() + 1);
-        self.remove_answers
-            .borrow_mut()
-            .pop_front()
-            .unwrap_or(Ok(()))
+        self.remove_answers.borrow_mut().pop_front().unwrap_or(Ok(()))
     }
 }

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Every test of the project, from a clean clone: set-up, lint, native tests, the package
+# build (with its size printed), browser tests, type check and package-level tests.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PATH="$HOME/.cargo/bin:$PATH"
+step() { printf '\n=== %s\n' "$*"; }
+
+step "set-up"
+scripts/setup.sh
+
+step "format and lints"
+cargo fmt --check
+cargo clippy --quiet --all-targets -- -D warnings
+cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+step "native tests (session core)"
+cargo test --quiet
+
+step "package build"
+scripts/build.sh
+
+step "browser tests (wasm-pack, headless Chromium)"
+CHROMEDRIVER=/usr/bin/chromedriver wasm-pack --log-level warn test --headless --chrome
+
+step "TypeScript drop-in check"
+(cd tests && npx tsc -p types/tsconfig.json)
+
+step "package tests (wasm client vs @backstage/core-app-api 1.20.7, headless Chromium)"
+(cd tests && node --test --test-reporter=spec package.test.mjs)
