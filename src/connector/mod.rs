@@ -7,6 +7,8 @@ pub mod supplied;
 use crate::browser::errors;
 use crate::core::manager::{Connector, ConnectorError, CreateRequest};
 use crate::core::scopes::ScopeSet;
+use alloc::boxed::Box;
+use core::pin::Pin;
 use session::JsSession;
 use wasm_bindgen::JsValue;
 
@@ -43,24 +45,27 @@ impl Connector for AnyConnector {
     type Session = JsSession;
     type Error = JsError;
 
-    async fn create_session(&self, req: CreateRequest) -> Result<JsSession, JsError> {
-        match self {
-            AnyConnector::Backend(c) => c.create_session(req).await,
-            AnyConnector::Supplied(c) => c.create_session(req).await,
-        }
+    fn create_session(&self, req: CreateRequest) -> impl core::future::Future<Output = Result<JsSession, JsError>> {
+        let f: Pin<Box<dyn core::future::Future<Output = Result<JsSession, JsError>> + '_>> = match self {
+            AnyConnector::Backend(c) => Box::pin(c.create_session(req)),
+            AnyConnector::Supplied(c) => Box::pin(c.create_session(req)),
+        };
+        f
     }
 
-    async fn refresh_session(&self, scopes: ScopeSet) -> Result<JsSession, JsError> {
-        match self {
-            AnyConnector::Backend(c) => c.refresh_session(scopes).await,
-            AnyConnector::Supplied(c) => c.refresh_session(scopes).await,
-        }
+    fn refresh_session(&self, scopes: ScopeSet) -> impl core::future::Future<Output = Result<JsSession, JsError>> {
+        let f: Pin<Box<dyn core::future::Future<Output = Result<JsSession, JsError>> + '_>> = match self {
+            AnyConnector::Backend(c) => Box::pin(c.refresh_session(scopes)),
+            AnyConnector::Supplied(c) => Box::pin(c.refresh_session(scopes)),
+        };
+        f
     }
 
-    async fn remove_session(&self) -> Result<(), JsError> {
-        match self {
-            AnyConnector::Backend(c) => c.remove_session().await,
-            AnyConnector::Supplied(c) => c.remove_session().await,
-        }
+    fn remove_session(&self) -> impl core::future::Future<Output = Result<(), JsError>> {
+        let f: Pin<Box<dyn core::future::Future<Output = Result<(), JsError>> + '_>> = match self {
+            AnyConnector::Backend(c) => Box::pin(c.remove_session()),
+            AnyConnector::Supplied(c) => Box::pin(c.remove_session()),
+        };
+        f
     }
 }
