@@ -104,3 +104,6 @@ export declare class OAuth2
   /** Releases the wasm-side state now instead of at garbage collection. */
   free(): void;
 }
+
+/** Diagnostics: bytes of wasm linear memory the client currently holds. */
+export declare function wasmMemoryBytes(): number;

@@ -19,6 +19,8 @@ struct Inner {
     scope_transform: Option<Function>,
     /// The one observable `sessionState$()` always returns.
     state: JsValue,
+    /// `getIdToken` asks for this set on every call; built once.
+    openid: ScopeSet,
 }
 
 #[wasm_bindgen]
@@ -49,6 +51,15 @@ impl Pick {
     }
 }
 
+/// The scopes a getter requires of the session.
+enum Scopes {
+    /// `getProfile`, `getBackstageIdentity`: any session will do.
+    Any,
+    /// `getIdToken`.
+    OpenId,
+    Given(ScopeSet),
+}
+
 /// `AuthRequestOptions` flags; a missing options object reads as all-false.
 fn request_flags(options: &JsValue) -> (bool, bool) {
     if options.is_undefined() {
@@ -73,13 +84,15 @@ impl OAuth2 {
         let sink = subject.clone();
         let manager = SessionManager::new(connector, JsClock, default_scopes, Box::new(move |s| sink.next(s)));
         let state = SessionStateObservable::new(subject).into();
-        Ok(OAuth2 {
-            inner: Rc::new(Inner {
-                manager,
-                scope_transform,
-                state,
-            }),
-        })
+        let mut openid = ScopeSet::new();
+        openid.insert("openid".into());
+        let inner = Inner {
+            manager,
+            scope_transform,
+            state,
+            openid,
+        };
+        Ok(OAuth2 { inner: Rc::new(inner) })
     }
 
     /// `new Set(...)` of the split and transformed scopes.
@@ -100,7 +113,7 @@ impl OAuth2 {
 
     #[wasm_bindgen(js_name = signIn)]
     pub fn sign_in(&self) -> Promise {
-        self.get(Some(ScopeSet::new()), &JsValue::UNDEFINED, Pick::Nothing)
+        self.get(Scopes::Given(ScopeSet::new()), &JsValue::UNDEFINED, Pick::Nothing)
     }
 
     #[wasm_bindgen(js_name = signOut)]
@@ -120,36 +133,44 @@ impl OAuth2 {
     #[wasm_bindgen(js_name = getAccessToken)]
     pub fn get_access_token(&self, scope: JsValue, options: JsValue) -> Promise {
         match scopes::scope_set(&scope, self.inner.scope_transform.as_ref()) {
-            Ok(s) => self.get(Some(s), &options, Pick::AccessToken),
+            Ok(s) => self.get(Scopes::Given(s), &options, Pick::AccessToken),
             Err(e) => Promise::reject(&e),
         }
     }
 
     #[wasm_bindgen(js_name = getIdToken)]
     pub fn get_id_token(&self, options: JsValue) -> Promise {
-        let mut openid = ScopeSet::new();
-        openid.insert("openid".into());
-        self.get(Some(openid), &options, Pick::IdToken)
+        self.get(Scopes::OpenId, &options, Pick::IdToken)
     }
 
     #[wasm_bindgen(js_name = getBackstageIdentity)]
     pub fn get_backstage_identity(&self, options: JsValue) -> Promise {
-        self.get(None, &options, Pick::Identity)
+        self.get(Scopes::Any, &options, Pick::Identity)
     }
 
     #[wasm_bindgen(js_name = getProfile)]
     pub fn get_profile(&self, options: JsValue) -> Promise {
-        self.get(None, &options, Pick::Profile)
+        self.get(Scopes::Any, &options, Pick::Profile)
     }
 }
 
 impl OAuth2 {
     /// A fresh cached session answers without spawning a future: one already-resolved
     /// promise per call, which is what makes cached calls cheaper than the JS original.
-    fn get(&self, scopes: Option<ScopeSet>, options: &JsValue, pick: Pick) -> Promise {
-        if let Some(s) = self.inner.manager.cached(scopes.as_ref()) {
+    fn get(&self, scopes: Scopes, options: &JsValue, pick: Pick) -> Promise {
+        let wanted = match &scopes {
+            Scopes::Any => None,
+            Scopes::OpenId => Some(&self.inner.openid),
+            Scopes::Given(s) => Some(s),
+        };
+        if let Some(s) = self.inner.manager.cached(wanted) {
             return Promise::resolve(&pick.from(Some(&s)));
         }
+        let scopes = match scopes {
+            Scopes::Any => None,
+            Scopes::OpenId => Some(self.inner.openid.clone()),
+            Scopes::Given(s) => Some(s),
+        };
         let (optional, instant_popup) = request_flags(options);
         let opts = GetOptions {
             scopes,

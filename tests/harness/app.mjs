@@ -25,6 +25,7 @@ export async function startApp(backendOrigin, extraRoutes = {}, port = 0) {
 import * as wasm from '/pkg/index.js';
 import * as js from '/reference.js';
 window.BACKEND = ${JSON.stringify(backendOrigin)};
+window.wasmMemoryBytes = wasm.wasmMemoryBytes;
 window.impls = { wasm: { OAuth2: wasm.OAuth2, OAuthRequestManager: js.OAuthRequestManager }, js };
 window.ready = true;
 </script>`;

@@ -64,6 +64,7 @@ export function startBackend() {
       res.writeHead(204);
       return res.end();
     }
+    if (url.pathname === '/bench/refresh-count') return json(res, 200, backend.refreshCount);
     if (url.pathname === '/favicon.ico') {
       res.writeHead(404);
       return res.end();
@@ -135,7 +136,7 @@ document.querySelector('form').onsubmit = e => {
       }
       const post = s.popupCloseWithoutAnswer
         ? ''
-        : `const o = window.opener;
+        : `const o = window.opener || window.parent;
            o.postMessage({ type: 'config_info', targetOrigin: ${JSON.stringify(target)} }, '*');
            if (${JSON.stringify(target)} === ${JSON.stringify(origin)}) o.postMessage(${JSON.stringify(message)}, ${JSON.stringify(target)});`;
       return res.end(`<!doctype html><title>auth</title><script>${post}; setTimeout(() => window.close(), 50);</script>`);

@@ -1,0 +1,158 @@
+// The benchmark: our wasm client and @backstage/core-app-api 1.20.7's OAuth2 side by side,
+// same headless Chromium, same scripted backend, same run. Prints a table with targets
+// and writes build/bench.json. Timings are only ever printed, never asserted.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import { build } from 'esbuild';
+import { startBackend } from '../harness/backend.mjs';
+import { startApp } from '../harness/app.mjs';
+import { launch } from '../harness/browser.mjs';
+
+const root = new URL('../../', import.meta.url);
+const quick = process.argv.includes('--quick');
+const CALLS = quick ? 2000 : 10000;
+const ROUNDS = quick ? 3 : 7;
+
+const gz = b => gzipSync(b, { level: 9 }).length;
+const br = b => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function originalSize(external) {
+  const out = await build({
+    stdin: {
+      contents: "export { default as OAuth2 } from './node_modules/@backstage/core-app-api/dist/apis/implementations/auth/oauth2/OAuth2.esm.js';",
+      resolveDir: new URL('tests/', root).pathname,
+    },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    write: false,
+    external,
+    define: { 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'error',
+  });
+  const text = Buffer.from(out.outputFiles[0].contents);
+  return { bytes: text.length, gzip: gz(text), brotli: br(text) };
+}
+
+async function inflater() {
+  const out = await build({
+    stdin: { contents: "export { default } from 'tiny-inflate';", resolveDir: new URL('tests/', root).pathname },
+    bundle: true,
+    format: 'esm',
+    write: false,
+    logLevel: 'error',
+  });
+  return out.outputFiles[0].text;
+}
+
+const shipped = readFileSync(new URL('pkg/index.js', root));
+const sizes = {
+  ours: { bytes: shipped.length, gzip: gz(shipped), brotli: br(shipped) },
+  originalWithoutZen: await originalSize(['@backstage/core-plugin-api', 'zen-observable']),
+  originalWithZen: await originalSize(['@backstage/core-plugin-api']),
+};
+
+const backend = await startBackend();
+const app = await startApp(backend.origin, {
+  '/bench/page.js': ['text/javascript', () => readFileSync(new URL('tests/bench/page.js', root))],
+  '/bench/inflate.js': ['text/javascript', (text => () => text)(await inflater())],
+  '/bench/shipped.wasm': ['application/wasm', () => readFileSync(new URL('build/shipped.wasm', root))],
+  '/bench/shipped.wasm.deflate': ['application/octet-stream', () => readFileSync(new URL('build/shipped.wasm.deflate', root))],
+});
+const browser = await launch(['--js-flags=--expose-gc', '--enable-precise-memory-info']);
+const context = await browser.newContext();
+const page = await context.newPage();
+
+async function fresh(script = {}) {
+  backend.reset();
+  Object.assign(backend.script, script);
+  await context.clearCookies();
+  await page.goto(app.origin + '/');
+  await page.waitForFunction('window.ready === true');
+}
+const inPage = (fn, arg) => page.evaluate(async ([fn, arg]) => (await import('/bench/page.js'))[fn](...arg), [fn, arg]);
+
+const results = { sizes, runAt: new Date().toISOString(), calls: CALLS, rounds: ROUNDS };
+const impls = ['wasm', 'js'];
+
+results.coldStart = {};
+for (const impl of impls) {
+  const runs = [];
+  for (let i = 0; i < 7; i++) {
+    backend.reset();
+    await page.goto(app.origin + '/blank');
+    runs.push(await inPage('coldStart', [impl, backend.origin]));
+  }
+  results.coldStart[impl] = { importMs: median(runs.map(r => r.importMs)), firstCallMs: median(runs.map(r => r.firstCallMs)) };
+}
+await fresh();
+results.wasmAlone = await inPage('wasmAlone', []);
+
+await fresh();
+results.cached = await inPage('cachedCalls', [CALLS, ROUNDS]);
+
+results.collapse = {};
+for (const impl of impls) {
+  await fresh({ popupOver: { expiresInSeconds: 100 }, refreshDelayMs: 20 });
+  results.collapse[impl] = await inPage('collapse', [impl, 1000]);
+}
+
+results.memory = {};
+for (const impl of impls) {
+  await fresh();
+  results.memory[impl] = await inPage('memory', [
+    impl,
+    quick
+      ? { calls: 20000, cycles: 200, warmCalls: 2000, warmCycles: 30 }
+      : { calls: 100000, cycles: 1000, warmCalls: 10000, warmCycles: 100 },
+  ]);
+}
+
+await browser.close();
+await app.close();
+await backend.close();
+
+// ---- report
+const kb = b => (b / 1024).toFixed(1) + ' KB';
+const ns = x => x.toFixed(0) + ' ns';
+const ms = x => x.toFixed(2) + ' ms';
+const rows = [];
+const row = (figure, ours, original, ratio = '', target = '', met = '') => rows.push([figure, ours, original, ratio, target, met]);
+const mark = ok => (ok ? 'met' : 'NOT MET');
+
+row('shipped size, gzip -9', kb(sizes.ours.gzip), `${kb(sizes.originalWithoutZen.gzip)} / ${kb(sizes.originalWithZen.gzip)} with zen-observable`, (sizes.ours.gzip / sizes.originalWithZen.gzip).toFixed(2), '<= 20 KB', mark(sizes.ours.gzip <= 20480));
+row('shipped size, brotli', kb(sizes.ours.brotli), `${kb(sizes.originalWithoutZen.brotli)} / ${kb(sizes.originalWithZen.brotli)}`, (sizes.ours.brotli / sizes.originalWithZen.brotli).toFixed(2));
+row('cold start: module import', ms(results.coldStart.wasm.importMs), ms(results.coldStart.js.importMs), (results.coldStart.wasm.importMs / results.coldStart.js.importMs).toFixed(2));
+row('cold start: to first getBackstageIdentity', ms(results.coldStart.wasm.firstCallMs), ms(results.coldStart.js.firstCallMs), (results.coldStart.wasm.firstCallMs / results.coldStart.js.firstCallMs).toFixed(2));
+const w = results.wasmAlone;
+row('wasm inflate (embedded bytes)', ms(w.inflateMs), '-');
+row('wasm compile + instantiate', ms(w.compileMs + w.instantiateMs), '-', '', '<= 5 ms', mark(w.compileMs + w.instantiateMs <= 5));
+for (const m of Object.keys(results.cached.wasm)) {
+  const ratio = results.cached.wasm[m] / results.cached.js[m];
+  row(`cached ${m}() per call`, ns(results.cached.wasm[m]), ns(results.cached.js[m]), ratio.toFixed(2), m === 'getAccessToken' ? '<= 1.0' : '', m === 'getAccessToken' ? mark(ratio <= 1) : '');
+}
+row('/refresh for 1,000 concurrent calls', String(results.collapse.wasm), String(results.collapse.js), '', '= 1', mark(results.collapse.wasm === 1));
+for (const impl of impls) {
+  const m = results.memory[impl];
+  const growth = {
+    wasm: m.afterCycles.wasm - m.warm.wasm,
+    heapCalls: m.afterCalls.heap - m.warm.heap,
+    heapCycles: m.afterCycles.heap - m.warm.heap,
+  };
+  m.growth = growth;
+}
+const mw = results.memory.wasm, mj = results.memory.js;
+row('wasm linear memory growth after warm-up', `${mw.growth.wasm} B (of ${kb(mw.warm.wasm)})`, '-', '', '0', mark(mw.growth.wasm === 0));
+row('JS heap growth after 100k cached calls', kb(mw.growth.heapCalls), kb(mj.growth.heapCalls), '', '~0 (GC noise)', '');
+row('JS heap growth after 1,000 sign-in/out cycles', kb(mw.growth.heapCycles), kb(mj.growth.heapCycles), '', '~0 (GC noise)', '');
+
+const header = ['figure', 'ours (wasm)', 'original (JS)', 'ours/original', 'target', ''];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => String(r[i]).length)));
+const line = r => '| ' + r.map((c, i) => String(c).padEnd(widths[i])).join(' | ') + ' |';
+console.log(line(header));
+console.log('|' + widths.map(n => '-'.repeat(n + 2)).join('|') + '|');
+for (const r of rows) console.log(line(r));
+results.table = rows;
+writeFileSync(new URL('build/bench.json', root), JSON.stringify(results, null, 2) + '\n');
+console.log('\nwrote build/bench.json');
