@@ -106,11 +106,12 @@ fn connection_errors_are_recognised_by_name_on_real_errors_only() {
 
 #[wasm_bindgen_test]
 async fn refresh_runs_inside_the_named_web_lock() {
-    let held = with_lock("backstage-auth-refresh:test", || async {
-        JsFuture::from(held_locks()).await
-    })
-    .await
-    .unwrap();
+    let task: js_sys::Function = Closure::<dyn Fn() -> Promise>::new(held_locks)
+        .into_js_value()
+        .unchecked_into();
+    let held = settle(with_lock("backstage-auth-refresh:test", &task).unwrap().into())
+        .await
+        .unwrap();
     let names: Vec<String> = js_sys::Array::from(&held)
         .iter()
         .filter_map(|v| v.as_string())
@@ -182,16 +183,22 @@ async fn js_connector_sessions_are_cached_grown_and_removed() {
 async fn popup(script: &str) -> Result<JsValue, JsValue> {
     let url = popup_page(script);
     let window = web_sys::window().unwrap();
-    open_login_popup(
-        &window,
-        PopupRequest {
+    let outcome = Promise::new(&mut |resolve, reject| {
+        let req = PopupRequest {
             url: &url,
             name: "Test Login",
             width: 400.0,
             height: 300.0,
-        },
-    )
-    .await
+        };
+        let done = move |r: Result<JsValue, JsValue>| {
+            let _ = match r {
+                Ok(v) => resolve.call1(&JsValue::UNDEFINED, &v),
+                Err(e) => reject.call1(&JsValue::UNDEFINED, &e),
+            };
+        };
+        open_login_popup(&window, req, Box::new(done));
+    });
+    settle(outcome).await
 }
 
 #[wasm_bindgen_test]

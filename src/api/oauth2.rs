@@ -1,21 +1,36 @@
 //! `OAuth2`, method for method the class of `@backstage/core-app-api`.
+//!
+//! Each method asks the session core; a fresh cached session answers at once, otherwise
+//! the call waits in the core, whose effects (refresh, sign-in, sign-out, answers, state
+//! changes) are run here against the connector.
 
 use super::observable::{SessionStateObservable, Subject};
 use super::options;
-use crate::browser::clock::JsClock;
 use crate::browser::{js, scopes};
 use crate::connector::session::JsSession;
-use crate::connector::AnyConnector;
-use crate::core::manager::{GetOptions, SessionManager};
+use crate::connector::{AnyConnector, JsError};
+use crate::core::manager::{CallId, Effect, GetOptions, SessionManager};
 use crate::core::scopes::ScopeSet;
 use alloc::boxed::Box;
 use alloc::rc::Rc;
-use js_sys::{Function, Promise};
+use alloc::vec::Vec;
+use core::cell::RefCell;
+use js_sys::{Date, Function, Promise};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
+
+/// A call waiting for the core, with its promise's settle functions.
+struct Waiting {
+    id: CallId,
+    resolve: Function,
+    reject: Function,
+    pick: Pick,
+}
 
 struct Inner {
-    manager: SessionManager<AnyConnector, JsClock>,
+    manager: RefCell<SessionManager<JsSession, JsError>>,
+    connector: AnyConnector,
+    waiting: RefCell<Vec<Waiting>>,
+    subject: Rc<Subject>,
     scope_transform: Option<Function>,
     /// The one observable `sessionState$()` always returns.
     state: JsValue,
@@ -71,6 +86,86 @@ fn request_flags(options: &JsValue) -> (bool, bool) {
     )
 }
 
+impl Inner {
+    /// A promise for a call the core registers now, then the core's effects run.
+    fn wait(
+        self: &Rc<Self>,
+        pick: Pick,
+        register: impl FnOnce(&mut SessionManager<JsSession, JsError>) -> CallId,
+    ) -> Promise {
+        let mut register = Some(register);
+        let promise = Promise::new(&mut |resolve, reject| {
+            if let Some(register) = register.take() {
+                let id = register(&mut self.manager.borrow_mut());
+                self.waiting.borrow_mut().push(Waiting {
+                    id,
+                    resolve,
+                    reject,
+                    pick,
+                });
+            }
+        });
+        self.run();
+        promise
+    }
+
+    /// Runs the core's effects until it has none; no borrow is held while JS runs.
+    fn run(self: &Rc<Self>) {
+        loop {
+            let effects = self.manager.borrow_mut().take_effects();
+            if effects.is_empty() {
+                return;
+            }
+            for effect in effects {
+                self.apply(effect);
+            }
+        }
+    }
+
+    fn apply(self: &Rc<Self>, effect: Effect<JsSession, JsError>) {
+        let me = self.clone();
+        match effect {
+            Effect::Refresh(scopes) => self.connector.refresh_session(
+                scopes,
+                Box::new(move |r| {
+                    me.manager
+                        .borrow_mut()
+                        .refresh_done(Date::now(), r.map(Rc::new).map_err(JsError));
+                    me.run();
+                }),
+            ),
+            Effect::Create(id, req) => self.connector.create_session(
+                req,
+                Box::new(move |r| {
+                    me.manager.borrow_mut().create_done(id, r.map(Rc::new).map_err(JsError));
+                    me.run();
+                }),
+            ),
+            Effect::Remove(id) => self.connector.remove_session(Box::new(move |r| {
+                me.manager.borrow_mut().remove_done(id, r.map_err(JsError));
+                me.run();
+            })),
+            Effect::Resolve(id, session) => {
+                if let Some(w) = self.take_waiting(id) {
+                    let _ = w.resolve.call1(&JsValue::UNDEFINED, &w.pick.from(session.as_deref()));
+                }
+            }
+            Effect::Reject(id, error) => {
+                if let Some(w) = self.take_waiting(id) {
+                    let _ = w.reject.call1(&JsValue::UNDEFINED, &error.0);
+                }
+            }
+            Effect::State(state) => self.subject.next(state),
+        }
+    }
+
+    fn take_waiting(&self, id: CallId) -> Option<Waiting> {
+        let mut waiting = self.waiting.borrow_mut();
+        let at = waiting.iter().position(|w| w.id == id)?;
+        Some(waiting.swap_remove(at))
+    }
+}
+
 #[wasm_bindgen]
 impl OAuth2 {
     /// Synchronous like the original: the wasm is already instantiated when the module loads.
@@ -81,13 +176,14 @@ impl OAuth2 {
             scope_transform,
         } = options::read(&options)?;
         let subject = Subject::new();
-        let sink = subject.clone();
-        let manager = SessionManager::new(connector, JsClock, default_scopes, Box::new(move |s| sink.next(s)));
-        let state = SessionStateObservable::new(subject).into();
+        let state = SessionStateObservable::new(subject.clone()).into();
         let mut openid = ScopeSet::new();
         openid.insert("openid".into());
         let inner = Inner {
-            manager,
+            manager: RefCell::new(SessionManager::new(default_scopes)),
+            connector,
+            waiting: RefCell::default(),
+            subject,
             scope_transform,
             state,
             openid,
@@ -118,11 +214,7 @@ impl OAuth2 {
 
     #[wasm_bindgen(js_name = signOut)]
     pub fn sign_out(&self) -> Promise {
-        let inner = self.inner.clone();
-        future_to_promise(async move {
-            inner.manager.remove_session().await.map_err(|e| e.0)?;
-            Ok(JsValue::UNDEFINED)
-        })
+        self.inner.wait(Pick::Nothing, |m| m.remove_session())
     }
 
     #[wasm_bindgen(js_name = "sessionState$")]
@@ -155,20 +247,22 @@ impl OAuth2 {
 }
 
 impl OAuth2 {
-    /// A fresh cached session answers without spawning a future: one already-resolved
-    /// promise per call, which is what makes cached calls cheaper than the JS original.
+    /// A fresh cached session answers with one already-resolved promise and nothing
+    /// else, which is what makes cached calls as cheap as the JS original's.
     fn get(&self, scopes: Scopes, options: &JsValue, pick: Pick) -> Promise {
+        let inner = &self.inner;
         let wanted = match &scopes {
             Scopes::Any => None,
-            Scopes::OpenId => Some(&self.inner.openid),
+            Scopes::OpenId => Some(&inner.openid),
             Scopes::Given(s) => Some(s),
         };
-        if let Some(s) = self.inner.manager.cached(wanted) {
+        let now = Date::now();
+        if let Some(s) = inner.manager.borrow().cached(now, wanted) {
             return Promise::resolve(&pick.from(Some(&s)));
         }
         let scopes = match scopes {
             Scopes::Any => None,
-            Scopes::OpenId => Some(self.inner.openid.clone()),
+            Scopes::OpenId => Some(inner.openid.clone()),
             Scopes::Given(s) => Some(s),
         };
         let (optional, instant_popup) = request_flags(options);
@@ -177,12 +271,6 @@ impl OAuth2 {
             optional,
             instant_popup,
         };
-        let inner = self.inner.clone();
-        future_to_promise(async move {
-            match inner.manager.get_session(&opts).await {
-                Ok(s) => Ok(pick.from(s.as_deref())),
-                Err(e) => Err(e.0),
-            }
-        })
+        inner.wait(pick, move |m| m.get_session(now, opts))
     }
 }

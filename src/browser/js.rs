@@ -14,6 +14,15 @@ extern "C" {
 
     #[wasm_bindgen(js_namespace = console, js_name = warn)]
     pub fn console_warn(message: &str);
+
+    type Bindable;
+    #[wasm_bindgen(method, js_name = bind)]
+    fn bind_two(f: &Bindable, this: &JsValue, a: &JsValue, b: &JsValue) -> js_sys::Function;
+}
+
+/// `f.bind(this, a, b)`.
+pub fn bind(f: &js_sys::Function, this: &JsValue, a: &JsValue, b: &JsValue) -> js_sys::Function {
+    f.unchecked_ref::<Bindable>().bind_two(this, a, b)
 }
 
 /// `${value}`; a value whose conversion throws yields an empty string.
@@ -58,9 +67,4 @@ pub fn object(entries: &[(&str, &JsValue)]) -> JsValue {
         let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), v);
     }
     o.into()
-}
-
-/// `await value`: plain values resolve as themselves, like JS `await`.
-pub async fn resolve(value: JsValue) -> Result<JsValue, JsValue> {
-    wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&value)).await
 }

@@ -1,26 +1,15 @@
 //! Cross-tab mutual exclusion with the Web Locks API, when the browser has it.
 
 use crate::browser::js;
-use alloc::boxed::Box;
-use core::future::Future;
+use js_sys::Function;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-/// Runs `task` while holding the lock `name` (`navigator.locks.request(name, task)`),
-/// or directly when Web Locks are missing, as core-app-api does.
-pub async fn with_lock<F, Fut>(name: &str, task: F) -> Result<JsValue, JsValue>
-where
-    F: FnOnce() -> Fut + 'static,
-    Fut: Future<Output = Result<JsValue, JsValue>> + 'static,
-{
+/// `navigator.locks.request(name, task)`, or `task()` where Web Locks are missing, as
+/// core-app-api does. The lock is held until the promise `task` returns settles.
+pub fn with_lock(name: &str, task: &Function) -> Result<JsValue, JsValue> {
     let locks = js::get(&js::get(&js_sys::global(), "navigator"), "locks");
     if !locks.is_truthy() {
-        return task().await;
+        return task.call0(&JsValue::UNDEFINED);
     }
-    let callback = Closure::once_into_js(
-        Box::new(move |_lock: JsValue| -> JsValue { future_to_promise(task()).into() })
-            as Box<dyn FnOnce(JsValue) -> JsValue>,
-    );
-    let promise = js::call_method(&locks, "request", &[&JsValue::from_str(name), &callback])?;
-    JsFuture::from(js_sys::Promise::resolve(&promise)).await
+    js::call_method(&locks, "request", &[&JsValue::from_str(name), task])
 }

@@ -2,7 +2,6 @@
 //! that can throw is imported with `catch`, so a JS exception becomes an `Err` instead
 //! of unwinding through Rust frames that hold borrows.
 
-pub mod clock;
 pub mod errors;
 pub mod http;
 pub mod js;
@@ -10,3 +9,4 @@ pub mod locks;
 pub mod popup;
 pub mod record;
 pub mod scopes;
+pub mod settle;

@@ -1,10 +1,10 @@
 //! `openLoginPopup`: open the backend's `/start` page and wait for its `postMessage`.
 
 use crate::browser::errors::{self, POPUP_CLOSED_ERROR, POPUP_REJECTED_ERROR};
-use crate::browser::js;
 use crate::browser::record::JsRecord;
+use crate::browser::{js, settle};
 use crate::core::response::{classify_popup_message, PopupMessage};
-use crate::core::shared::Shared;
+use alloc::boxed::Box;
 use alloc::rc::Rc;
 use alloc::string::String;
 use core::cell::RefCell;
@@ -42,10 +42,53 @@ fn closed_message(target_origin: Option<&str>, app_origin: &str) -> String {
     }
 }
 
-/// Resolves with the raw `response` object of the backend's `authorization_response`.
+pub type Done = Box<dyn FnOnce(Result<JsValue, JsValue>)>;
+
+/// The message listener, the close poller and its interval id, removed together.
+struct Hooks {
+    listener: Closure<dyn FnMut(MessageEvent)>,
+    /// Only kept alive: the interval calls it until cleared.
+    _poll: Closure<dyn FnMut()>,
+    interval: i32,
+}
+
+/// What a waiting popup holds: the continuation (taken once) and its browser hooks.
+struct Waiting {
+    done: RefCell<Option<Done>>,
+    target_origin: RefCell<Option<String>>,
+    hooks: RefCell<Option<Hooks>>,
+    window: Window,
+}
+
+impl Waiting {
+    /// Delivers the first outcome; later ones (a close after the answer) are ignored.
+    fn finish(&self, result: Result<JsValue, JsValue>) {
+        let Some(done) = self.done.borrow_mut().take() else {
+            return;
+        };
+        let hooks = self.hooks.borrow_mut().take();
+        if let Some(hooks) = hooks {
+            let listener = hooks.listener.as_ref().unchecked_ref();
+            let _ = self.window.remove_event_listener_with_callback("message", listener);
+            self.window.clear_interval_with_handle(hooks.interval);
+            // Dropped after this callback has returned, never from inside itself.
+            settle::later(move || drop(hooks));
+        }
+        done(result);
+    }
+}
+
+/// Calls `done` with the raw `response` object of the backend's `authorization_response`.
 /// Only messages whose `source` is the popup and whose `origin` is the `/start` URL's
 /// origin are read; everything else is ignored.
-pub async fn open_login_popup(window: &Window, req: PopupRequest<'_>) -> Result<JsValue, JsValue> {
+pub fn open_login_popup(window: &Window, req: PopupRequest<'_>, done: Done) {
+    match open(window, req) {
+        Err(e) => done(Err(e)),
+        Ok((popup, origin)) => wait(window, popup, origin, done),
+    }
+}
+
+fn open(window: &Window, req: PopupRequest<'_>) -> Result<(Window, String), JsValue> {
     let width = if req.width != 0.0 && !req.width.is_nan() {
         req.width
     } else {
@@ -61,66 +104,64 @@ pub async fn open_login_popup(window: &Window, req: PopupRequest<'_>) -> Result<
     let top = f64::from(screen.height()?) / 2.0 - height / 2.0;
     let origin = Url::new(req.url)?.origin();
     let popup = window.open_with_url_and_target_and_features(req.url, req.name, &features(width, height, top, left))?;
-    let popup = match popup {
-        Some(p) if !js::get(&p, "closed").is_undefined() && !p.closed().unwrap_or(true) => p,
-        _ => {
-            return Err(errors::named_error(
-                Some(POPUP_REJECTED_ERROR),
-                "Failed to open auth popup.",
-            ))
-        }
-    };
-    let popup_js: JsValue = popup.clone().into();
-    let outcome: Shared<Result<JsValue, JsValue>> = Shared::new();
-    let target_origin: Rc<RefCell<Option<String>>> = Rc::default();
+    match popup {
+        Some(p) if !js::get(&p, "closed").is_undefined() && !p.closed().unwrap_or(true) => Ok((p, origin)),
+        _ => Err(errors::named_error(
+            Some(POPUP_REJECTED_ERROR),
+            "Failed to open auth popup.",
+        )),
+    }
+}
 
-    let on_message = {
-        let outcome = outcome.clone();
-        let target_origin = target_origin.clone();
-        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            let from_popup = event.source().is_some_and(|s| JsValue::from(s) == popup_js);
-            if !from_popup || event.origin() != origin {
-                return;
-            }
-            match classify_popup_message(&JsRecord(event.data())) {
-                PopupMessage::Ignored => {}
-                PopupMessage::ConfigInfo { target_origin: t } => *target_origin.borrow_mut() = t,
-                PopupMessage::Response(Ok(response)) => {
-                    outcome.resolve(Ok(response.map(|r| r.0).unwrap_or(JsValue::UNDEFINED)))
-                }
-                PopupMessage::Response(Err(e)) => outcome.resolve(Err(errors::named_error(
-                    e.name.as_deref(),
-                    e.message.as_deref().unwrap_or(""),
-                ))),
-            }
-        })
-    };
-    let poll_closed = {
-        let outcome = outcome.clone();
-        let window = window.clone();
-        Closure::<dyn FnMut()>::new(move || {
-            if popup.closed().unwrap_or(false) {
-                let app_origin = window.location().origin().unwrap_or_default();
-                let message = closed_message(target_origin.borrow().as_deref(), &app_origin);
-                outcome.resolve(Err(errors::named_error(Some(POPUP_CLOSED_ERROR), &message)));
-            }
-        })
-    };
-    let listener = on_message.as_ref().unchecked_ref();
-    window.add_event_listener_with_callback("message", listener)?;
-    let interval = match window
-        .set_interval_with_callback_and_timeout_and_arguments_0(poll_closed.as_ref().unchecked_ref(), 100)
-    {
-        Ok(id) => id,
-        Err(e) => {
-            let _ = window.remove_event_listener_with_callback("message", listener);
-            return Err(e);
+fn wait(window: &Window, popup: Window, origin: String, done: Done) {
+    let waiting = Rc::new(Waiting {
+        done: RefCell::new(Some(done)),
+        target_origin: RefCell::new(None),
+        hooks: RefCell::new(None),
+        window: window.clone(),
+    });
+    let popup_js: JsValue = popup.clone().into();
+    let w = waiting.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let from_popup = event.source().is_some_and(|s| JsValue::from(s) == popup_js);
+        if !from_popup || event.origin() != origin {
+            return;
         }
-    };
-    let result = outcome.wait().await;
-    let _ = window.remove_event_listener_with_callback("message", listener);
-    window.clear_interval_with_handle(interval);
-    result
+        match classify_popup_message(&JsRecord(event.data())) {
+            PopupMessage::Ignored => {}
+            PopupMessage::ConfigInfo { target_origin } => *w.target_origin.borrow_mut() = target_origin,
+            PopupMessage::Response(Ok(response)) => w.finish(Ok(response.map(|r| r.0).unwrap_or(JsValue::UNDEFINED))),
+            PopupMessage::Response(Err(e)) => w.finish(Err(errors::named_error(
+                e.name.as_deref(),
+                e.message.as_deref().unwrap_or(""),
+            ))),
+        }
+    });
+    let w = waiting.clone();
+    let poll_closed = Closure::<dyn FnMut()>::new(move || {
+        if popup.closed().unwrap_or(false) {
+            let app_origin = w.window.location().origin().unwrap_or_default();
+            let message = closed_message(w.target_origin.borrow().as_deref(), &app_origin);
+            w.finish(Err(errors::named_error(Some(POPUP_CLOSED_ERROR), &message)));
+        }
+    });
+    let listening = window.add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
+    let interval = listening.and_then(|_| {
+        window.set_interval_with_callback_and_timeout_and_arguments_0(poll_closed.as_ref().unchecked_ref(), 100)
+    });
+    match interval {
+        Ok(interval) => {
+            *waiting.hooks.borrow_mut() = Some(Hooks {
+                listener: on_message,
+                _poll: poll_closed,
+                interval,
+            })
+        }
+        Err(e) => {
+            let _ = window.remove_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
+            waiting.finish(Err(e));
+        }
+    }
 }
 
 #[cfg(test)]

@@ -2,22 +2,22 @@
 //! popup or a redirect, `/refresh` with the refresh cookie, `/logout`).
 
 use super::session::JsSession;
-use super::JsError;
+use super::Done;
 use crate::browser::errors::{self, AUTH_CONNECTION_ERROR};
-use crate::browser::http::{self, HttpFailure};
 use crate::browser::popup::{open_login_popup, PopupRequest};
 use crate::browser::record::JsRecord;
-use crate::browser::{js, locks, scopes};
+use crate::browser::settle::on_settled;
+use crate::browser::{http, js, locks, scopes};
 use crate::core::manager::CreateRequest;
 use crate::core::query::{auth_url, QueryValue};
 use crate::core::response::{parse_auth_response, parse_refresh_body, InvalidResponse};
 use crate::core::scopes::ScopeSet;
+use alloc::boxed::Box;
 use alloc::rc::Rc;
 use alloc::string::String;
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
-use web_sys::Url;
+use web_sys::{Response, Url};
 
 /// `popupOptions.size`.
 #[derive(Clone, Copy)]
@@ -50,21 +50,26 @@ fn invalid(e: InvalidResponse) -> JsValue {
     errors::type_error(&[e.message()])
 }
 
+/// `error.status = res.status` on an HTTP error.
+fn status_error(prefix: &str, response: &Response) -> JsValue {
+    let e = errors::error(&[prefix, &response.status_text()]);
+    errors::with(e, "status", &JsValue::from(response.status()))
+}
+
 impl BackendConfig {
-    async fn url(&self, path: &str, query: &[(&str, QueryValue<'_>)]) -> Result<String, JsValue> {
-        let base = js::resolve(js::call_method(
-            &self.discovery_api,
-            "getBaseUrl",
-            &[&JsValue::from_str("auth")],
-        )?)
-        .await?;
-        Ok(auth_url(
-            &js::to_string(&base),
-            &self.provider_id,
-            path,
-            query,
-            &self.environment,
-        ))
+    /// `discoveryApi.getBaseUrl('auth')`, then the URL of `path` built from it.
+    fn url(&self, path: &'static str, query: Query, done: Done<String>) {
+        let base = match js::call_method(&self.discovery_api, "getBaseUrl", &[&JsValue::from_str("auth")]) {
+            Ok(p) => p,
+            Err(e) => return done(Err(e)),
+        };
+        let (id, env) = (self.provider_id.clone(), self.environment.clone());
+        on_settled(&base, move |base| {
+            done(base.map(|b| {
+                let q = query.pairs();
+                auth_url(&js::to_string(&b), &id, path, &q, &env)
+            }))
+        });
     }
 
     fn to_session(&self, payload: &JsValue) -> Result<JsSession, JsValue> {
@@ -72,67 +77,110 @@ impl BackendConfig {
         JsSession::from_backend(res, self.scope_transform.as_ref())
     }
 
-    /// The raw `response` the popup posts; turned into a session by `to_session`.
-    async fn show_popup(&self, scopes: &ScopeSet) -> Result<JsValue, JsValue> {
-        let window = window()?;
-        let origin = window.location().origin()?;
-        let joined = scopes.join();
-        let url = self
-            .url(
-                "/start",
-                &[
-                    ("scope", QueryValue::Text(&joined)),
-                    ("origin", QueryValue::Text(&origin)),
-                    ("flow", QueryValue::Text("popup")),
-                ],
-            )
-            .await?;
-        let (width, height) = match self.popup_size {
-            PopupSize::Fullscreen => {
-                let screen = window.screen()?;
-                (f64::from(screen.width()?), f64::from(screen.height()?))
+    /// The raw `response` the popup posts (or a navigation away, for the redirect flow).
+    fn sign_in(self: &Rc<Self>, scopes: &ScopeSet, done: Done<JsValue>) {
+        let origin = match window().and_then(|w| w.location().origin()) {
+            Ok(o) => o,
+            Err(e) => return done(Err(e)),
+        };
+        let redirect = if self.redirect_flow {
+            match window().and_then(|w| w.location().href()) {
+                Ok(here) => Some(here),
+                Err(e) => return done(Err(e)),
             }
-            PopupSize::Fixed { width, height } => (width, height),
+        } else {
+            None
+        };
+        let config = self.clone();
+        let query = Query::Start {
+            scope: scopes.join(),
+            origin,
+            redirect,
+        };
+        self.url(
+            "/start",
+            query,
+            Box::new(move |url| match url {
+                Err(e) => done(Err(e)),
+                Ok(url) if config.redirect_flow => {
+                    // The page unloads: `done` is never called, as the JS never resolves.
+                    if let Err(e) = window().and_then(|w| w.location().set_href(&url)) {
+                        done(Err(e));
+                    }
+                }
+                Ok(url) => config.show_popup(&url, done),
+            }),
+        );
+    }
+
+    fn show_popup(&self, url: &str, done: Done<JsValue>) {
+        let window = match window() {
+            Ok(w) => w,
+            Err(e) => return done(Err(e)),
+        };
+        let size = match self.popup_size {
+            PopupSize::Fullscreen => window
+                .screen()
+                .and_then(|s| Ok((f64::from(s.width()?), f64::from(s.height()?)))),
+            PopupSize::Fixed { width, height } => Ok((width, height)),
+        };
+        let (width, height) = match size {
+            Ok(s) => s,
+            Err(e) => return done(Err(e)),
         };
         let name = errors::concat(&[&self.provider_title, " Login"]);
         open_login_popup(
             &window,
             PopupRequest {
-                url: &url,
+                url,
                 name: &name,
                 width,
                 height,
             },
-        )
-        .await
+            done,
+        );
     }
+}
 
-    /// Navigates to `/start?…&flow=redirect`; the page unloads, so this never resolves.
-    async fn execute_redirect(&self, scopes: &ScopeSet) -> Result<JsValue, JsValue> {
-        let window = window()?;
-        let location = window.location();
-        let (origin, here) = (location.origin()?, location.href()?);
-        let joined = scopes.join();
-        let url = self
-            .url(
-                "/start",
-                &[
-                    ("scope", QueryValue::Text(&joined)),
-                    ("origin", QueryValue::Text(&origin)),
-                    ("redirectUrl", QueryValue::Text(&here)),
-                    ("flow", QueryValue::Text("redirect")),
-                ],
-            )
-            .await?;
-        location.set_href(&url)?;
-        core::future::pending().await
-    }
+/// The query of a backend URL, owned so it can wait for the discovery API.
+enum Query {
+    Refresh {
+        scope: String,
+    },
+    Start {
+        scope: String,
+        origin: String,
+        redirect: Option<String>,
+    },
+    Logout,
+}
 
-    async fn sign_in(&self, scopes: &ScopeSet) -> Result<JsValue, JsValue> {
-        if self.redirect_flow {
-            self.execute_redirect(scopes).await
-        } else {
-            self.show_popup(scopes).await
+impl Query {
+    fn pairs(&self) -> alloc::vec::Vec<(&'static str, QueryValue<'_>)> {
+        match self {
+            Query::Refresh { scope } => {
+                alloc::vec![("optional", QueryValue::Flag(true)), ("scope", QueryValue::Text(scope))]
+            }
+            Query::Start {
+                scope,
+                origin,
+                redirect: None,
+            } => alloc::vec![
+                ("scope", QueryValue::Text(scope)),
+                ("origin", QueryValue::Text(origin)),
+                ("flow", QueryValue::Text("popup")),
+            ],
+            Query::Start {
+                scope,
+                origin,
+                redirect: Some(here),
+            } => alloc::vec![
+                ("scope", QueryValue::Text(scope)),
+                ("origin", QueryValue::Text(origin)),
+                ("redirectUrl", QueryValue::Text(here)),
+                ("flow", QueryValue::Text("redirect")),
+            ],
+            Query::Logout => alloc::vec::Vec::new(),
         }
     }
 }
@@ -143,11 +191,21 @@ impl BackendConnector {
     pub fn new(config: BackendConfig, oauth_request_api: &JsValue, provider: &JsValue) -> Result<Self, JsValue> {
         let config = Rc::new(config);
         let handler_config = config.clone();
+        // The dialog resolves the requester with this promise's value: the raw payload,
+        // turned into a session by `create_session` below.
         let on_auth_request = Closure::<dyn FnMut(JsValue) -> js_sys::Promise>::new(move |requested: JsValue| {
             let config = handler_config.clone();
-            // The dialog resolves the requester with this promise's value: the raw
-            // payload, turned into a session by `create_session` below.
-            future_to_promise(async move { config.sign_in(&scopes::from_iterable(&requested)).await })
+            js_sys::Promise::new(&mut |resolve: Function, reject: Function| {
+                config.sign_in(
+                    &scopes::from_iterable(&requested),
+                    Box::new(move |r| {
+                        let _ = match r {
+                            Ok(v) => resolve.call1(&JsValue::UNDEFINED, &v),
+                            Err(e) => reject.call1(&JsValue::UNDEFINED, &e),
+                        };
+                    }),
+                )
+            })
         })
         .into_js_value();
         let options = js::object(&[("provider", provider), ("onAuthRequest", &on_auth_request)]);
@@ -158,101 +216,121 @@ impl BackendConnector {
         Ok(BackendConnector { config, auth_requester })
     }
 
-    pub async fn create_session(&self, req: CreateRequest) -> Result<JsSession, JsError> {
-        let payload = if req.instant_popup {
-            self.config.sign_in(&req.scopes).await?
-        } else {
-            let set = scopes::to_js_set(&req.scopes);
-            js::resolve(self.auth_requester.call1(&JsValue::UNDEFINED, &set)?).await?
-        };
-        Ok(self.config.to_session(&payload)?)
-    }
-
-    pub async fn refresh_session(&self, scopes: ScopeSet) -> Result<JsSession, JsError> {
-        let c = &self.config;
-        let joined = scopes.join();
-        let url = c
-            .url(
-                "/refresh",
-                &[
-                    ("optional", QueryValue::Flag(true)),
-                    ("scope", QueryValue::Text(&joined)),
-                ],
-            )
-            .await?;
-        let parsed = Url::new(&url)?;
-        // Same lock name as core-app-api, so tabs running either client take turns.
-        let lock = errors::concat(&["backstage-auth-refresh:", &parsed.origin(), &parsed.pathname()]);
-        let response = locks::with_lock(&lock, move || async move {
-            match http::backend_fetch(&url, false).await {
-                Ok(r) => Ok(JsValue::from(r)),
-                Err(HttpFailure::Thrown(e)) => Err(e),
-                Err(HttpFailure::Network(e)) => {
-                    let message = errors::concat(&["Auth refresh request failed, ", &js::to_string(&e)]);
-                    Err(errors::with(
-                        errors::named_error(Some(AUTH_CONNECTION_ERROR), &message),
-                        "cause",
-                        &e,
-                    ))
-                }
-            }
-        })
-        .await?;
-        let response: web_sys::Response = response.unchecked_into();
-        if !response.ok() {
-            let message = errors::concat(&["Auth refresh request failed, ", &response.status_text()]);
-            return Err(JsError(errors::with(
-                errors::error(&[&message]),
-                "status",
-                &JsValue::from(response.status()),
-            )));
+    pub fn create_session(&self, req: CreateRequest, done: Done<JsSession>) {
+        let config = self.config.clone();
+        let done: Done<JsValue> = Box::new(move |payload| done(payload.and_then(|p| config.to_session(&p))));
+        if req.instant_popup {
+            return self.config.sign_in(&req.scopes, done);
         }
-        let body = http::json(&response).await?;
-        match parse_refresh_body(&JsRecord(body)).map_err(invalid)? {
-            Err(remote) => Err(JsError(errors::named_error(
-                remote.name.as_deref(),
-                remote.message.as_deref().unwrap_or(""),
-            ))),
-            Ok(res) => Ok(JsSession::from_backend(res, c.scope_transform.as_ref())?),
+        match self
+            .auth_requester
+            .call1(&JsValue::UNDEFINED, &scopes::to_js_set(&req.scopes))
+        {
+            Ok(p) => on_settled(&p, done),
+            Err(e) => done(Err(e)),
         }
     }
 
-    pub async fn remove_session(&self) -> Result<(), JsError> {
-        let url = self.config.url("/logout", &[]).await?;
-        let response = match http::backend_fetch(&url, true).await {
-            Ok(r) => r,
-            Err(HttpFailure::Thrown(e) | HttpFailure::Network(e)) => {
-                return Err(JsError(errors::error(&["Logout request failed, ", &js::to_string(&e)])));
-            }
-        };
-        if !response.ok() {
-            let e = errors::error(&["Logout request failed, ", &response.status_text()]);
-            return Err(JsError(errors::with(e, "status", &JsValue::from(response.status()))));
-        }
-        if let Some(target) = logout_redirect(&response).await {
-            if let Ok(w) = window() {
-                if w.location().set_href(&target).is_ok() {
-                    core::future::pending::<()>().await;
-                }
-            }
-        }
-        Ok(())
+    pub fn refresh_session(&self, scopes: ScopeSet, done: Done<JsSession>) {
+        let config = self.config.clone();
+        self.config.url(
+            "/refresh",
+            Query::Refresh { scope: scopes.join() },
+            Box::new(move |url| {
+                let request = url.and_then(|url| {
+                    let parsed = Url::new(&url)?;
+                    // Same lock name as core-app-api, so tabs running either client take turns.
+                    let lock = errors::concat(&["backstage-auth-refresh:", &parsed.origin(), &parsed.pathname()]);
+                    locks::with_lock(&lock, &http::backend_request(&url, false)?)
+                });
+                let request = match request {
+                    Ok(r) => r,
+                    Err(e) => return done(Err(e)),
+                };
+                on_settled(&request, move |r| {
+                    let response: Response = match r {
+                        Ok(r) => r.unchecked_into(),
+                        Err(e) => {
+                            let message = errors::concat(&["Auth refresh request failed, ", &js::to_string(&e)]);
+                            let error = errors::named_error(Some(AUTH_CONNECTION_ERROR), &message);
+                            return done(Err(errors::with(error, "cause", &e)));
+                        }
+                    };
+                    if !response.ok() {
+                        return done(Err(status_error("Auth refresh request failed, ", &response)));
+                    }
+                    match response.json() {
+                        Err(e) => done(Err(e)),
+                        Ok(body) => on_settled(&body, move |body| {
+                            done(
+                                body.and_then(|body| match parse_refresh_body(&JsRecord(body)).map_err(invalid)? {
+                                    Err(remote) => Err(errors::named_error(
+                                        remote.name.as_deref(),
+                                        remote.message.as_deref().unwrap_or(""),
+                                    )),
+                                    Ok(res) => JsSession::from_backend(res, config.scope_transform.as_ref()),
+                                }),
+                            )
+                        }),
+                    }
+                });
+            }),
+        );
+    }
+
+    pub fn remove_session(&self, done: Done<()>) {
+        self.config.url(
+            "/logout",
+            Query::Logout,
+            Box::new(move |url| {
+                let request = url.and_then(|url| http::backend_request(&url, true)?.call0(&JsValue::UNDEFINED));
+                let request = match request {
+                    Ok(r) => r,
+                    Err(e) => return done(Err(e)),
+                };
+                on_settled(&request, move |r| {
+                    let response: Response = match r {
+                        Ok(r) => r.unchecked_into(),
+                        Err(e) => return done(Err(errors::error(&["Logout request failed, ", &js::to_string(&e)]))),
+                    };
+                    if !response.ok() {
+                        return done(Err(status_error("Logout request failed, ", &response)));
+                    }
+                    follow_logout_url(&response, done);
+                });
+            }),
+        );
     }
 }
 
-/// A `logoutUrl` from a JSON `/logout` answer, followed only to `https:` or `localhost`
-/// so a compromised backend cannot send the user to a plain-http phishing page.
-async fn logout_redirect(response: &web_sys::Response) -> Option<String> {
-    let content_type = response.headers().get("content-type").ok()??;
-    if !content_type.contains("application/json") {
-        return None;
-    }
-    let body = http::json(response).await.ok()?;
-    let target = js::get(&body, "logoutUrl");
-    if !target.is_truthy() {
-        return None;
-    }
-    let target = js::to_string(&target);
-    let url = Url::new(&target).ok()?;
-    (url.protocol() == "https:" || url.hostname() == "localhost").then_some(target)
+/// A `logoutUrl` from a JSON `/logout` answer is followed only to `https:` or `localhost`,
+/// so a compromised backend cannot send the user to a plain-http phishing page. Any
+/// problem reading it is ignored, as in the JS.
+fn follow_logout_url(response: &Response, done: Done<()>) {
+    let is_json = response
+        .headers()
+        .get("content-type")
+        .ok()
+        .flatten()
+        .is_some_and(|t| t.contains("application/json"));
+    let body = match is_json.then(|| response.json()) {
+        Some(Ok(body)) => body,
+        _ => return done(Ok(())),
+    };
+    on_settled(&body, move |body| {
+        let target = body
+            .ok()
+            .map(|b| js::get(&b, "logoutUrl"))
+            .filter(JsValue::is_truthy)
+            .map(|t| js::to_string(&t));
+        let allowed = target
+            .as_deref()
+            .and_then(|t| Url::new(t).ok())
+            .is_some_and(|u| u.protocol() == "https:" || u.hostname() == "localhost");
+        match (target, allowed, window()) {
+            // The page unloads: `done` is never called, as the JS never resolves.
+            (Some(t), true, Ok(w)) if w.location().set_href(&t).is_ok() => {}
+            _ => done(Ok(())),
+        }
+    });
 }

@@ -1,14 +1,15 @@
 //! Where sessions come from: the Backstage auth backend, or a connector supplied from JS.
+//! Each operation takes a continuation that is called exactly once with its outcome
+//! (or never, for flows that leave the page: redirect sign-in, logout redirect).
 
 pub mod backend;
 pub mod session;
 pub mod supplied;
 
 use crate::browser::errors;
-use crate::core::manager::{Connector, ConnectorError, CreateRequest};
+use crate::core::manager::{ConnectorError, CreateRequest};
 use crate::core::scopes::ScopeSet;
 use alloc::boxed::Box;
-use core::pin::Pin;
 use session::JsSession;
 use wasm_bindgen::JsValue;
 
@@ -25,47 +26,34 @@ impl ConnectorError for JsError {
             "Refreshed session did not receive the required scopes",
         ]))
     }
-    fn interrupted() -> Self {
-        JsError(errors::error(&["Session refresh was interrupted"]))
-    }
 }
 
-impl From<JsValue> for JsError {
-    fn from(v: JsValue) -> Self {
-        JsError(v)
-    }
-}
+pub type Done<T> = Box<dyn FnOnce(Result<T, JsValue>)>;
 
 pub enum AnyConnector {
     Backend(backend::BackendConnector),
     Supplied(supplied::SuppliedConnector),
 }
 
-impl Connector for AnyConnector {
-    type Session = JsSession;
-    type Error = JsError;
-
-    fn create_session(&self, req: CreateRequest) -> impl core::future::Future<Output = Result<JsSession, JsError>> {
-        let f: Pin<Box<dyn core::future::Future<Output = Result<JsSession, JsError>> + '_>> = match self {
-            AnyConnector::Backend(c) => Box::pin(c.create_session(req)),
-            AnyConnector::Supplied(c) => Box::pin(c.create_session(req)),
-        };
-        f
+impl AnyConnector {
+    pub fn create_session(&self, req: CreateRequest, done: Done<JsSession>) {
+        match self {
+            AnyConnector::Backend(c) => c.create_session(req, done),
+            AnyConnector::Supplied(c) => c.create_session(req, done),
+        }
     }
 
-    fn refresh_session(&self, scopes: ScopeSet) -> impl core::future::Future<Output = Result<JsSession, JsError>> {
-        let f: Pin<Box<dyn core::future::Future<Output = Result<JsSession, JsError>> + '_>> = match self {
-            AnyConnector::Backend(c) => Box::pin(c.refresh_session(scopes)),
-            AnyConnector::Supplied(c) => Box::pin(c.refresh_session(scopes)),
-        };
-        f
+    pub fn refresh_session(&self, scopes: ScopeSet, done: Done<JsSession>) {
+        match self {
+            AnyConnector::Backend(c) => c.refresh_session(scopes, done),
+            AnyConnector::Supplied(c) => c.refresh_session(scopes, done),
+        }
     }
 
-    fn remove_session(&self) -> impl core::future::Future<Output = Result<(), JsError>> {
-        let f: Pin<Box<dyn core::future::Future<Output = Result<(), JsError>> + '_>> = match self {
-            AnyConnector::Backend(c) => Box::pin(c.remove_session()),
-            AnyConnector::Supplied(c) => Box::pin(c.remove_session()),
-        };
-        f
+    pub fn remove_session(&self, done: Done<()>) {
+        match self {
+            AnyConnector::Backend(c) => c.remove_session(done),
+            AnyConnector::Supplied(c) => c.remove_session(done),
+        }
     }
 }

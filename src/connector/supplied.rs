@@ -1,7 +1,8 @@
 //! An `AuthConnector<OAuth2Session>` supplied from JS (`OAuth2.create({ authConnector })`).
 
 use super::session::JsSession;
-use super::JsError;
+use super::Done;
+use crate::browser::settle::on_settled;
 use crate::browser::{js, scopes};
 use crate::core::manager::CreateRequest;
 use crate::core::scopes::ScopeSet;
@@ -16,11 +17,22 @@ impl SuppliedConnector {
         SuppliedConnector { connector }
     }
 
-    async fn call(&self, method: &str, arg: &JsValue) -> Result<JsValue, JsValue> {
-        js::resolve(js::call_method(&self.connector, method, &[arg])?).await
+    fn call(&self, method: &str, arg: &JsValue, done: Done<JsValue>) {
+        match js::call_method(&self.connector, method, &[arg]) {
+            Ok(p) => on_settled(&p, done),
+            Err(e) => done(Err(e)),
+        }
     }
 
-    pub async fn create_session(&self, req: CreateRequest) -> Result<JsSession, JsError> {
+    fn session(&self, method: &str, arg: &JsValue, done: Done<JsSession>) {
+        self.call(
+            method,
+            arg,
+            alloc::boxed::Box::new(move |r| done(r.and_then(|s| JsSession::from_js(&s)))),
+        );
+    }
+
+    pub fn create_session(&self, req: CreateRequest, done: Done<JsSession>) {
         let set = scopes::to_js_set(&req.scopes).into();
         let mut fields = [
             ("scopes", &set),
@@ -37,18 +49,19 @@ impl SuppliedConnector {
             }
             (true, true) => 3,
         };
-        let session = self.call("createSession", &js::object(&fields[..n])).await?;
-        Ok(JsSession::from_js(&session)?)
+        self.session("createSession", &js::object(&fields[..n]), done);
     }
 
-    pub async fn refresh_session(&self, scopes: ScopeSet) -> Result<JsSession, JsError> {
+    pub fn refresh_session(&self, scopes: ScopeSet, done: Done<JsSession>) {
         let options = js::object(&[("scopes", &scopes::to_js_set(&scopes).into())]);
-        let session = self.call("refreshSession", &options).await?;
-        Ok(JsSession::from_js(&session)?)
+        self.session("refreshSession", &options, done);
     }
 
-    pub async fn remove_session(&self) -> Result<(), JsError> {
-        self.call("removeSession", &JsValue::UNDEFINED).await?;
-        Ok(())
+    pub fn remove_session(&self, done: Done<()>) {
+        self.call(
+            "removeSession",
+            &JsValue::UNDEFINED,
+            alloc::boxed::Box::new(move |r| done(r.map(|_| ()))),
+        );
     }
 }

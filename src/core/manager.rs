@@ -1,23 +1,19 @@
-//! The session cache of `RefreshingAuthSessionManager`: serve a fresh cached session,
-//! otherwise refresh (one request for any number of concurrent callers), otherwise ask
-//! the connector to create one. Generic over the connector and the clock so that every
-//! rule is tested natively.
+//! The session cache of `RefreshingAuthSessionManager` as a synchronous state machine:
+//! serve a fresh cached session, otherwise refresh (one request for any number of
+//! concurrent callers), otherwise ask the connector to create one.
+//!
+//! It performs no I/O. Each call registers a waiter and the manager answers with
+//! [`Effect`]s: start a refresh, start a sign-in, resolve or reject a waiter, announce a
+//! state change. The browser layer runs the effects and reports completions back. Every
+//! rule is thereby testable natively, and the wasm needs no async runtime.
 
 use super::expiry::should_refresh;
 use super::scopes::{extended_scopes, ScopeSet};
-use super::shared::Shared;
 use super::state::{SessionState, StateTracker};
-use alloc::boxed::Box;
 use alloc::rc::Rc;
-use core::cell::RefCell;
-use core::future::Future;
+use alloc::vec::Vec;
 
-pub trait Clock {
-    /// Epoch milliseconds, like `Date.now()`.
-    fn now_ms(&self) -> f64;
-}
-
-/// What the manager needs to know about a session; the rest is the connector's business.
+/// What the manager needs to know about a session; the rest belongs to the connector.
 pub trait SessionInfo {
     fn scopes(&self) -> &ScopeSet;
     fn provider_expires_ms(&self) -> Option<f64>;
@@ -29,51 +25,67 @@ pub trait ConnectorError: Clone {
     fn is_connection_error(&self) -> bool;
     /// "Refreshed session did not receive the required scopes".
     fn missing_scopes() -> Self;
-    /// A refresh whose leader was dropped before it finished (never happens in a browser,
-    /// where spawned futures always run to completion; kept so waiters cannot hang).
-    fn interrupted() -> Self;
 }
 
 /// `AuthConnectorCreateSessionOptions` plus the caller's `optional` flag.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreateRequest {
     pub scopes: ScopeSet,
     pub instant_popup: bool,
     pub optional: bool,
 }
 
-pub trait Connector {
-    type Session: SessionInfo;
-    type Error: ConnectorError;
-    fn create_session(&self, req: CreateRequest) -> impl Future<Output = Result<Self::Session, Self::Error>>;
-    fn refresh_session(&self, scopes: ScopeSet) -> impl Future<Output = Result<Self::Session, Self::Error>>;
-    fn remove_session(&self) -> impl Future<Output = Result<(), Self::Error>>;
-}
-
 /// `AuthRequestOptions` with the scopes the calling method asks for
 /// (`None` for `getProfile`/`getBackstageIdentity`, which accept any session).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetOptions {
     pub scopes: Option<ScopeSet>,
     pub optional: bool,
     pub instant_popup: bool,
 }
 
-type Session<C> = Rc<<C as Connector>::Session>;
-type SessionResult<C> = Result<Session<C>, <C as Connector>::Error>;
+/// Identifies one pending call (`getAccessToken`, `signOut`, …) of the JS-facing API.
+pub type CallId = u32;
 
-struct State<C: Connector> {
-    current: Option<Session<C>>,
-    refresh: Option<Shared<SessionResult<C>>>,
-    tracker: StateTracker,
+#[derive(Debug, PartialEq)]
+pub enum Effect<S, E> {
+    /// Run `connector.refreshSession({ scopes })`; report with [`SessionManager::refresh_done`].
+    Refresh(ScopeSet),
+    /// Run `connector.createSession(request)`; report with [`SessionManager::create_done`].
+    Create(CallId, CreateRequest),
+    /// Run `connector.removeSession()`; report with [`SessionManager::remove_done`].
+    Remove(CallId),
+    /// The call's answer: a session, or `None` (signed out and optional, or after sign-out).
+    Resolve(CallId, Option<Rc<S>>),
+    Reject(CallId, E),
+    /// The signed-in state changed (never emitted twice in a row with the same value).
+    State(SessionState),
 }
 
-pub struct SessionManager<C: Connector, K> {
-    connector: C,
-    clock: K,
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Phase {
+    /// No usable session: the JS `!alreadyTriedToRefreshSession` branch.
+    FirstRefresh,
+    /// A session with the scopes, but about to expire.
+    StaleRefresh,
+}
+
+struct Waiter {
+    id: CallId,
+    opts: GetOptions,
+    phase: Phase,
+    /// The caller that started the refresh; it alone checks the scopes of the answer.
+    leader: bool,
+}
+
+pub struct SessionManager<S, E> {
     default_scopes: ScopeSet,
-    state: RefCell<State<C>>,
-    on_state: Box<dyn Fn(SessionState)>,
+    current: Option<Rc<S>>,
+    refreshing: bool,
+    waiters: Vec<Waiter>,
+    tracker: StateTracker,
+    next_id: CallId,
+    effects: Vec<Effect<S, E>>,
 }
 
 fn has_scopes<S: SessionInfo>(session: Option<&S>, scopes: Option<&ScopeSet>) -> bool {
@@ -84,185 +96,185 @@ fn has_scopes<S: SessionInfo>(session: Option<&S>, scopes: Option<&ScopeSet>) ->
     }
 }
 
-/// Clears a collapsed refresh that is dropped mid-flight so later calls start a new one.
-struct RefreshGuard<'a, C: Connector, K> {
-    manager: &'a SessionManager<C, K>,
-    shared: Shared<SessionResult<C>>,
+fn needs_refresh<S: SessionInfo>(now_ms: f64, s: &S) -> bool {
+    should_refresh(now_ms, s.provider_expires_ms(), s.identity_expires_ms())
 }
 
-impl<C: Connector, K> Drop for RefreshGuard<'_, C, K> {
-    fn drop(&mut self) {
-        if !self.shared.is_resolved() {
-            self.shared.resolve(Err(C::Error::interrupted()));
-        }
-        self.manager.state.borrow_mut().refresh = None;
-    }
-}
-
-impl<C: Connector, K: Clock> SessionManager<C, K> {
-    /// `on_state` hears every sign-in/sign-out flip; it is called with no borrow held,
-    /// so it may call back into the manager.
-    pub fn new(connector: C, clock: K, default_scopes: ScopeSet, on_state: Box<dyn Fn(SessionState)>) -> Self {
+impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
+    pub fn new(default_scopes: ScopeSet) -> Self {
         SessionManager {
-            connector,
-            clock,
             default_scopes,
-            state: RefCell::new(State {
-                current: None,
-                refresh: None,
-                tracker: StateTracker::default(),
-            }),
-            on_state,
+            current: None,
+            refreshing: false,
+            waiters: Vec::new(),
+            tracker: StateTracker::default(),
+            next_id: 0,
+            effects: Vec::new(),
         }
     }
 
-    pub fn connector(&self) -> &C {
-        &self.connector
-    }
-
-    fn current(&self) -> Option<Session<C>> {
-        self.state.borrow().current.clone()
-    }
-
-    fn set_current(&self, session: Option<Session<C>>) {
-        self.state.borrow_mut().current = session;
-    }
-
-    fn set_signed_in(&self, signed_in: bool) {
-        let change = self.state.borrow_mut().tracker.set_signed_in(signed_in);
-        if let Some(state) = change {
-            (self.on_state)(state);
-        }
-    }
-
-    fn needs_refresh(&self, s: &C::Session) -> bool {
-        should_refresh(self.clock.now_ms(), s.provider_expires_ms(), s.identity_expires_ms())
+    /// The effects produced since the last call, in order.
+    pub fn take_effects(&mut self) -> Vec<Effect<S, E>> {
+        core::mem::take(&mut self.effects)
     }
 
     /// The session a call may be answered with right now, without any I/O.
-    pub fn cached(&self, scopes: Option<&ScopeSet>) -> Option<Session<C>> {
-        let state = self.state.borrow();
-        let s = state.current.as_ref()?;
-        if has_scopes(Some(&**s), scopes) && !self.needs_refresh(s) {
-            Some(s.clone())
-        } else {
-            None
+    pub fn cached(&self, now_ms: f64, scopes: Option<&ScopeSet>) -> Option<Rc<S>> {
+        let s = self.current.as_ref()?;
+        (has_scopes(Some(&**s), scopes) && !needs_refresh(now_ms, &**s)).then(|| s.clone())
+    }
+
+    fn new_call(&mut self) -> CallId {
+        let id = self.next_id;
+        self.next_id = self.next_id.wrapping_add(1);
+        id
+    }
+
+    fn set_signed_in(&mut self, signed_in: bool) {
+        if let Some(state) = self.tracker.set_signed_in(signed_in) {
+            self.effects.push(Effect::State(state));
         }
     }
 
-    /// `getSession`. Its recursion after a first refresh is the `continue` of this loop.
-    pub async fn get_session(&self, opts: &GetOptions) -> Result<Option<Session<C>>, C::Error> {
-        let scopes = opts.scopes.as_ref();
-        loop {
-            let mut already_tried_refresh = false;
-            let current = self.current();
-            if let Some(current) = current.filter(|c| has_scopes(Some(&**c), scopes)) {
-                if !self.needs_refresh(&current) {
-                    return Ok(Some(current));
-                }
-                already_tried_refresh = true;
-                match self.collapsed_refresh(scopes).await {
-                    Ok(refreshed) => {
-                        // Like the JS, re-read the current session after the await. If a
-                        // sign-out cleared it meanwhile, the JS throws a TypeError here and
-                        // treats it as a failed refresh: so does this (compatibility note).
-                        match self.current() {
-                            Some(now) => {
-                                if refreshed.scopes().contains_all(now.scopes()) {
-                                    self.set_current(Some(refreshed.clone()));
-                                }
-                                return Ok(Some(refreshed));
-                            }
-                            None => {
-                                self.remove_local_session();
-                                if opts.optional {
-                                    return Ok(None);
-                                }
-                            }
-                        }
-                    }
-                    Err(e) => {
-                        if e.is_connection_error() {
-                            return if opts.optional { Ok(None) } else { Err(e) };
-                        }
-                        self.remove_local_session();
-                        if opts.optional {
-                            return Ok(None);
-                        }
-                    }
-                }
-            }
-            if !already_tried_refresh {
-                match self.collapsed_refresh(scopes).await {
-                    Ok(fresh) => {
-                        self.set_current(Some(fresh));
-                        continue;
-                    }
-                    Err(e) => {
-                        if e.is_connection_error() {
-                            return if opts.optional { Ok(None) } else { Err(e) };
-                        }
-                        self.remove_local_session();
-                    }
-                }
-            }
-            if opts.optional {
-                return Ok(None);
-            }
-            let req = CreateRequest {
-                scopes: extended_scopes(
-                    &self.default_scopes,
-                    self.current().as_deref().map(SessionInfo::scopes),
-                    scopes,
-                ),
-                instant_popup: opts.instant_popup,
-                optional: opts.optional,
-            };
-            let created = Rc::new(self.connector.create_session(req).await?);
-            self.set_current(Some(created.clone()));
-            self.set_signed_in(true);
-            return Ok(Some(created));
-        }
+    fn remove_local_session(&mut self) {
+        self.current = None;
+        self.set_signed_in(false);
     }
 
-    /// `collapsedSessionRefresh`: callers that arrive while a refresh is in flight get
-    /// its raw result (without the scope check the first caller makes, as in the JS).
-    async fn collapsed_refresh(&self, scopes: Option<&ScopeSet>) -> SessionResult<C> {
-        let in_flight = self.state.borrow().refresh.clone();
-        if let Some(shared) = in_flight {
-            return shared.wait().await;
-        }
-        let shared = Shared::new();
-        self.state.borrow_mut().refresh = Some(shared.clone());
-        let guard = RefreshGuard { manager: self, shared };
-        let wanted = extended_scopes(
+    fn extended(&self, scopes: Option<&ScopeSet>) -> ScopeSet {
+        extended_scopes(
             &self.default_scopes,
-            self.current().as_deref().map(SessionInfo::scopes),
+            self.current.as_deref().map(SessionInfo::scopes),
             scopes,
-        );
-        let result = self.connector.refresh_session(wanted).await.map(Rc::new);
-        guard.shared.resolve(result.clone());
-        drop(guard);
-        let session = result?;
-        if !has_scopes(Some(&*session), scopes) {
-            return Err(C::Error::missing_scopes());
+        )
+    }
+
+    /// `getSession(options)`: answers at once or starts the work for it.
+    pub fn get_session(&mut self, now_ms: f64, opts: GetOptions) -> CallId {
+        let id = self.new_call();
+        self.step(now_ms, id, opts);
+        id
+    }
+
+    /// The top of the JS `getSession` (its recursion re-enters here).
+    fn step(&mut self, now_ms: f64, id: CallId, opts: GetOptions) {
+        let phase = match &self.current {
+            Some(c) if has_scopes(Some(&**c), opts.scopes.as_ref()) => {
+                if !needs_refresh(now_ms, &**c) {
+                    self.effects.push(Effect::Resolve(id, Some(c.clone())));
+                    return;
+                }
+                Phase::StaleRefresh
+            }
+            _ => Phase::FirstRefresh,
+        };
+        // `collapsedSessionRefresh`: join the refresh in flight or start one.
+        let leader = !self.refreshing;
+        if leader {
+            self.refreshing = true;
+            let wanted = self.extended(opts.scopes.as_ref());
+            self.effects.push(Effect::Refresh(wanted));
         }
-        self.set_signed_in(true);
-        Ok(session)
+        self.waiters.push(Waiter {
+            id,
+            opts,
+            phase,
+            leader,
+        });
     }
 
-    /// Forgets the session locally without telling the connector.
-    pub fn remove_local_session(&self) {
-        self.set_current(None);
-        self.set_signed_in(false);
+    /// The connector's refresh finished: every waiter continues where the JS would,
+    /// the starter first. Waiters that joined get the raw answer, as in the JS.
+    pub fn refresh_done(&mut self, now_ms: f64, result: Result<Rc<S>, E>) {
+        self.refreshing = false;
+        let waiters = core::mem::take(&mut self.waiters);
+        for w in waiters {
+            let answer = match &result {
+                Ok(s) if w.leader && !has_scopes(Some(&**s), w.opts.scopes.as_ref()) => Err(E::missing_scopes()),
+                Ok(s) => {
+                    if w.leader {
+                        self.set_signed_in(true);
+                    }
+                    Ok(s.clone())
+                }
+                Err(e) => Err(e.clone()),
+            };
+            self.continue_after_refresh(now_ms, w, answer);
+        }
     }
 
-    /// `removeSession`: the state flips to signed-out only once the connector succeeded.
-    pub async fn remove_session(&self) -> Result<(), C::Error> {
-        self.set_current(None);
-        self.connector.remove_session().await?;
-        self.set_signed_in(false);
-        Ok(())
+    fn continue_after_refresh(&mut self, now_ms: f64, w: Waiter, answer: Result<Rc<S>, E>) {
+        let failed = match (w.phase, answer) {
+            (Phase::FirstRefresh, Ok(fresh)) => {
+                self.current = Some(fresh);
+                self.step(now_ms, w.id, w.opts);
+                return;
+            }
+            (Phase::StaleRefresh, Ok(refreshed)) => match &self.current {
+                Some(now) => {
+                    if refreshed.scopes().contains_all(now.scopes()) {
+                        self.current = Some(refreshed.clone());
+                    }
+                    self.effects.push(Effect::Resolve(w.id, Some(refreshed)));
+                    return;
+                }
+                // Signed out while the refresh ran: the JS throws a TypeError reading the
+                // missing session and treats it as a failed refresh (compatibility note).
+                None => None,
+            },
+            (_, Err(e)) => Some(e),
+        };
+        if let Some(e) = failed.filter(ConnectorError::is_connection_error) {
+            let effect = if w.opts.optional {
+                Effect::Resolve(w.id, None)
+            } else {
+                Effect::Reject(w.id, e)
+            };
+            self.effects.push(effect);
+            return;
+        }
+        self.remove_local_session();
+        if w.opts.optional {
+            self.effects.push(Effect::Resolve(w.id, None));
+            return;
+        }
+        let req = CreateRequest {
+            scopes: self.extended(w.opts.scopes.as_ref()),
+            instant_popup: w.opts.instant_popup,
+            optional: w.opts.optional,
+        };
+        self.effects.push(Effect::Create(w.id, req));
+    }
+
+    /// The connector created a session (or failed to) for call `id`.
+    pub fn create_done(&mut self, id: CallId, result: Result<Rc<S>, E>) {
+        match result {
+            Ok(s) => {
+                self.current = Some(s.clone());
+                self.set_signed_in(true);
+                self.effects.push(Effect::Resolve(id, Some(s)));
+            }
+            Err(e) => self.effects.push(Effect::Reject(id, e)),
+        }
+    }
+
+    /// `removeSession`: the session is forgotten at once; the state flips to signed-out
+    /// only when the connector succeeded.
+    pub fn remove_session(&mut self) -> CallId {
+        let id = self.new_call();
+        self.current = None;
+        self.effects.push(Effect::Remove(id));
+        id
+    }
+
+    pub fn remove_done(&mut self, id: CallId, result: Result<(), E>) {
+        match result {
+            Ok(()) => {
+                self.set_signed_in(false);
+                self.effects.push(Effect::Resolve(id, None));
+            }
+            Err(e) => self.effects.push(Effect::Reject(id, e)),
+        }
     }
 }
 

@@ -7,7 +7,6 @@ pub mod query;
 pub mod record;
 pub mod response;
 pub mod scopes;
-pub mod shared;
 pub mod state;
 
 #[cfg(test)]
