@@ -1,0 +1,55 @@
+// The demo's OpenID Connect provider: oidc-provider on loopback, with its built-in login and
+// consent pages (any username signs in). Token lifetimes come from the environment so the
+// end-to-end tests can make tokens expire soon.
+import Provider from 'oidc-provider';
+
+const port = Number(process.env.IDP_PORT ?? 7011);
+const issuer = `http://127.0.0.1:${port}`;
+const backend = process.env.BACKEND_URL ?? 'http://127.0.0.1:7007';
+const tokenTtl = Number(process.env.IDP_TOKEN_TTL ?? 3600);
+
+const provider = new Provider(issuer, {
+  clients: [
+    {
+      client_id: 'backstage-demo',
+      client_secret: 'demo-client-secret',
+      redirect_uris: [`${backend}/api/auth/oauth2/handler/frame`],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      // The generic passport strategy sends the secret in the body.
+      token_endpoint_auth_method: 'client_secret_post',
+    },
+  ],
+  async findAccount(ctx, id) {
+    return {
+      accountId: id,
+      async claims() {
+        return { sub: id, email: `${id}@example.test`, email_verified: true, name: id, preferred_username: id };
+      },
+    };
+  },
+  claims: {
+    openid: ['sub'],
+    email: ['email', 'email_verified'],
+    profile: ['name', 'preferred_username'],
+  },
+  scopes: ['openid', 'profile', 'email', 'offline_access'],
+  // The ID token carries email and name, which the backend's profile is read from.
+  conformIdTokenClaims: false,
+  pkce: { required: () => false },
+  features: { devInteractions: { enabled: true }, userinfo: { enabled: true } },
+  ttl: {
+    AccessToken: tokenTtl,
+    IdToken: tokenTtl,
+    RefreshToken: 24 * 3600,
+    Grant: 24 * 3600,
+    Session: 24 * 3600,
+    Interaction: 3600,
+  },
+  cookies: { keys: ['demo-idp-cookie-key-not-for-production'] },
+});
+provider.proxy = false;
+
+provider.listen(port, '127.0.0.1', () => {
+  console.log(`idp: ${issuer} (token lifetime ${tokenTtl} s)`);
+});
