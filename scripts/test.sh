@@ -29,3 +29,6 @@ step "TypeScript drop-in check"
 
 step "package tests (wasm client vs @backstage/core-app-api 1.20.7, headless Chromium)"
 (cd tests && node --test --test-reporter=spec package.test.mjs)
+
+step "the packed package in Node (ESM, CommonJS), Vite and webpack 5, without configuration"
+(cd tests && node --test --test-reporter=spec loaders.test.mjs)
