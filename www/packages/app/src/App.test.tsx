@@ -13,7 +13,7 @@ describe('App', () => {
         },
       ] as any,
     };
-    render(App);
+    render(<App />);
     expect(await screen.findByText('Sign in with the demo OpenID Connect provider')).toBeInTheDocument();
   });
 

@@ -1,0 +1,81 @@
+// Starts the demo stack on loopback: the OpenID Connect provider (:7011), the Backstage
+// backend (:7007) and the built Backstage app (:3000, static files with SPA fallback).
+// Used by the demo command and by the end-to-end tests.
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import { existsSync, readFileSync } from 'node:fs';
+import { extname, join } from 'node:path';
+
+const www = new URL('.', import.meta.url).pathname;
+export const APP = 'http://127.0.0.1:3000';
+export const BACKEND = 'http://127.0.0.1:7007';
+export const IDP = 'http://127.0.0.1:7011';
+
+async function waitFor(url, what, child) {
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`);
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      await new Promise(r => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`${what} did not start`);
+}
+
+function run(name, args, cwd, env, log) {
+  const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const prefix = data => data.toString().split('\n').filter(Boolean).forEach(line => log(`[${name}] ${line}`));
+  child.stdout.on('data', prefix);
+  child.stderr.on('data', prefix);
+  return child;
+}
+
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.woff2': 'font/woff2' };
+
+function serveApp(dist) {
+  const index = join(dist, 'index.html');
+  const server = http.createServer((req, res) => {
+    const path = join(dist, decodeURIComponent(new URL(req.url, APP).pathname));
+    const file = path.startsWith(dist) && existsSync(path) && extname(path) ? path : index;
+    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(3000, '127.0.0.1', () => resolve(server));
+  });
+}
+
+async function assertFree(url) {
+  const busy = await fetch(url).then(
+    () => true,
+    () => false,
+  );
+  if (busy) throw new Error(`${url} is already in use: stop whatever listens there first`);
+}
+
+/** Starts the three servers; `tokenTtl` sets the IdP's access and ID token lifetime. */
+export async function startStack({ tokenTtl = 3600, log = () => {} } = {}) {
+  const dist = join(www, 'packages/app/dist');
+  if (!existsSync(join(dist, 'index.html'))) throw new Error('build the app first: www/packages/app/dist is missing');
+  for (const url of [APP, BACKEND, IDP]) await assertFree(url);
+  const idp = run('idp', ['src/index.js'], join(www, 'packages/idp'), { IDP_TOKEN_TTL: String(tokenTtl) }, log);
+  const backend = run('backend', ['src/index.js', '--config', '../../app-config.yaml'], join(www, 'packages/backend'), {}, log);
+  const stop = async () => {
+    for (const c of [idp, backend]) if (c.exitCode === null) c.kill('SIGTERM');
+    await Promise.all([idp, backend].map(c => (c.exitCode === null ? new Promise(r => c.once('exit', r)) : null)));
+    await new Promise(r => app?.close(r) ?? r());
+  };
+  let app;
+  try {
+    await waitFor(`${IDP}/.well-known/openid-configuration`, 'the identity provider', idp);
+    await waitFor(`${BACKEND}/api/auth/oauth2/refresh`, 'the Backstage backend', backend);
+    app = await serveApp(dist);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { stop };
+}
