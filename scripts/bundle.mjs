@@ -56,6 +56,7 @@ const common = {
   legalComments: 'none',
   logLevel: 'warning',
   nodePaths: [new URL('tests/node_modules', root).pathname],
+  inject: [new URL('scripts/text-codec.js', root).pathname],
 };
 await build({ ...common, format: 'esm', outfile: new URL('pkg/index.js', root).pathname });
 await build({ ...common, format: 'cjs', outfile: new URL('pkg/index.cjs', root).pathname });

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# One command for the demo: set-up, package build, then the servers on loopback.
+# One command for the demo: set-up, package build, the Backstage app build, then the
+# identity provider, the Backstage backend and the app on loopback until Ctrl-C.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 scripts/setup.sh
 scripts/build.sh
-exec node www/minimal/serve.mjs
+scripts/www-setup.sh
+exec node www/demo.mjs

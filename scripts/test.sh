@@ -32,3 +32,12 @@ step "package tests (wasm client vs @backstage/core-app-api 1.20.7, headless Chr
 
 step "the packed package in Node (ESM, CommonJS), Vite and webpack 5, without configuration"
 (cd tests && node --test --test-reporter=spec loaders.test.mjs)
+
+step "the Backstage app in www/: install, build with backstage-cli (Rspack)"
+scripts/www-setup.sh
+
+step "the Backstage app's Jest tests (backstage-cli package test, jsdom)"
+(cd www/packages/app && CI=true npx backstage-cli package test --watchAll=false)
+
+step "end to end: app + Backstage auth backend + oidc-provider on loopback, headless Chromium"
+(cd tests && node --test --test-reporter=spec e2e.test.mjs)

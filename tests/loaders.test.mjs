@@ -77,6 +77,14 @@ test('Node CommonJS require', () => {
   assert.equal(printed, 'c a,b');
 });
 
+test('Node without TextEncoder/TextDecoder, as in Jest jsdom', () => {
+  const bare = `globalThis.TextEncoder = undefined; globalThis.TextDecoder = undefined;
+    const { OAuth2 } = await import('backstage-oauth2-wasm');
+    console.log([...OAuth2.normalizeScopes('é,€ 😀|x')].join(' '));`;
+  const printed = execFileSync('node', ['--input-type=module', '-e', bare], { cwd: consumer }).toString().trim();
+  assert.equal(printed, 'é € 😀 x');
+});
+
 test('Vite build, no configuration', async () => {
   await viteBuild({ root: consumer, logLevel: 'warn', build: { outDir: join(out, 'vite'), emptyOutDir: true } });
   const { result, errors } = await runInChromium(join(out, 'vite'));
