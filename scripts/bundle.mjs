@@ -4,17 +4,18 @@
 // load a separate .wasm file.
 import { build } from '../tests/node_modules/esbuild/lib/main.js';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { shortenImports } from './shorten-imports.mjs';
+import { shortenExports, shortenImports } from './shorten-imports.mjs';
 import { gzipSync, brotliCompressSync, deflateRawSync, constants } from 'node:zlib';
 
 const root = new URL('../', import.meta.url);
 const bindgen = new URL('build/bindgen/', root);
 const glue = new URL('backstage_oauth2_wasm.js', bindgen);
-const short = shortenImports(
+const imports = shortenImports(
   readFileSync(new URL('backstage_oauth2_wasm_bg.wasm', bindgen)),
   readFileSync(glue, 'utf8'),
   './backstage_oauth2_wasm_bg.js',
 );
+const short = shortenExports(imports.wasm, imports.js);
 // The default-export loader fetches a separate .wasm file; the package never uses it, and
 // bundlers must not see its `new URL(…, import.meta.url)` as an asset to resolve.
 const glueJs = short.js.replace(/new URL\('backstage_oauth2_wasm_bg\.wasm', import\.meta\.url\)/, 'undefined');

@@ -1,7 +1,7 @@
-// Renames the wasm's imports from wasm-bindgen's `./<crate>_bg.js` module to short names,
-// in the wasm import section and in the JS glue that provides them. wasm-bindgen names
-// each import `__wbg_<name>_<16 hex digits>`; those hashes do not compress and appear
-// twice in what users download.
+// Renames the wasm's imports from wasm-bindgen's `./<crate>_bg.js` module, and its
+// exports, to short names, in the wasm and in the JS glue that uses them. wasm-bindgen
+// names imports `__wbg_<name>_<16 hex digits>` and closure shims after their full Rust
+// types (up to 300 characters); all of that appears twice in what users download.
 
 const leb = (bytes, pos) => {
   let value = 0, shift = 0, b;
@@ -80,5 +80,44 @@ export function shortenImports(wasm, js, moduleName, newModule = 'w') {
     out = out.replace(new RegExp(`\\b${from}\\b(?=\\s*:)`, 'g'), `"${to}"`);
     if (out === before) throw new Error(`import ${from} not found in the JS glue`);
   }
+  return { wasm, js: out, count: renames.size };
+}
+
+/** Renames every export but `memory` to `$<n>`, and `wasm.<name>` in the JS to match. */
+export function shortenExports(wasm, js) {
+  let pos = 8;
+  const renames = new Map();
+  while (pos < wasm.length) {
+    const id = wasm[pos];
+    const [size, bodyStart] = leb(wasm, pos + 1);
+    const end = bodyStart + size;
+    if (id !== 7) {
+      pos = end;
+      continue;
+    }
+    let [count, p] = leb(wasm, bodyStart);
+    const body = [...encodeLeb(count)];
+    for (let i = 0; i < count; i++) {
+      const [nlen, n0] = leb(wasm, p);
+      const name = wasm.subarray(n0, n0 + nlen).toString('utf8');
+      p = n0 + nlen;
+      const kind = wasm[p++];
+      const [index, after] = leb(wasm, p);
+      p = after;
+      const short = name === 'memory' ? name : '$' + renames.size.toString(36);
+      if (short !== name) renames.set(name, short);
+      body.push(...encodeName(short), kind, ...encodeLeb(index));
+    }
+    const section = Buffer.from([7, ...encodeLeb(body.length), ...body]);
+    wasm = Buffer.concat([wasm.subarray(0, pos), section, wasm.subarray(end)]);
+    break;
+  }
+  let out = js;
+  // Longest first, so no name is replaced inside a longer one.
+  for (const [from, to] of [...renames].sort((a, b) => b[0].length - a[0].length)) {
+    out = out.replace(new RegExp(`\\bwasm\\.${from.replace(/\$/g, '\\$')}\\b`, 'g'), `wasm.${to}`);
+  }
+  const left = out.match(/\bwasm\.(?!memory\b)(?!\$)[A-Za-z_]\w*/);
+  if (left) throw new Error(`export ${left[0]} was not renamed`);
   return { wasm, js: out, count: renames.size };
 }

@@ -23,7 +23,7 @@ fn init(post: bool) -> JsValue {
 /// The request as a function of no arguments: `fetch.bind(globalThis, url, init)`, so it
 /// can run inside a Web Lock callback without a closure.
 pub fn backend_request(url: &str, post: bool) -> Result<Function, JsValue> {
-    let global = js_sys::global();
+    let global = js::global();
     let fetch: Function = js::get(&global, "fetch")
         .dyn_into()
         .map_err(|_| errors::type_error(&["fetch is not a function"]))?;

@@ -15,6 +15,10 @@ extern "C" {
     #[wasm_bindgen(js_namespace = console, js_name = warn)]
     pub fn console_warn(message: &str);
 
+    /// `globalThis`: one import, where `js_sys::global()` probes four names.
+    #[wasm_bindgen(thread_local_v2, js_name = globalThis)]
+    static GLOBAL_THIS: JsValue;
+
     type Bindable;
     #[wasm_bindgen(method, js_name = bind)]
     fn bind_two(f: &Bindable, this: &JsValue, a: &JsValue, b: &JsValue) -> js_sys::Function;
@@ -67,4 +71,14 @@ pub fn object(entries: &[(&str, &JsValue)]) -> JsValue {
         let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), v);
     }
     o.into()
+}
+
+pub fn global() -> JsValue {
+    GLOBAL_THIS.with(JsValue::clone)
+}
+
+/// `globalThis.window`, when this runs in a browser page (not in Node or a worker).
+pub fn window() -> Option<web_sys::Window> {
+    let w = get(&global(), "window");
+    (!w.is_undefined() && !w.is_null()).then(|| w.unchecked_into())
 }

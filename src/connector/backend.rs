@@ -43,7 +43,7 @@ pub struct BackendConnector {
 }
 
 fn window() -> Result<web_sys::Window, JsValue> {
-    web_sys::window().ok_or_else(|| errors::error(&["No browser window to sign in from"]))
+    js::window().ok_or_else(|| errors::error(&["No browser window to sign in from"]))
 }
 
 fn invalid(e: InvalidResponse) -> JsValue {
