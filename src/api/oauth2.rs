@@ -6,7 +6,7 @@
 
 use super::observable::{SessionStateObservable, Subject};
 use super::options;
-use crate::browser::{js, scopes};
+use crate::browser::{callbacks, js, scopes};
 use crate::connector::session::JsSession;
 use crate::connector::{AnyConnector, JsError};
 use crate::core::manager::{CallId, Effect, GetOptions, SessionManager};
@@ -91,19 +91,17 @@ impl Inner {
     fn wait(
         self: &Rc<Self>,
         pick: Pick,
-        register: impl FnOnce(&mut SessionManager<JsSession, JsError>) -> CallId,
+        register: impl FnOnce(&mut SessionManager<JsSession, JsError>) -> CallId + 'static,
     ) -> Promise {
-        let mut register = Some(register);
-        let promise = Promise::new(&mut |resolve, reject| {
-            if let Some(register) = register.take() {
-                let id = register(&mut self.manager.borrow_mut());
-                self.waiting.borrow_mut().push(Waiting {
-                    id,
-                    resolve,
-                    reject,
-                    pick,
-                });
-            }
+        let me = self.clone();
+        let promise = callbacks::promise(move |resolve, reject| {
+            let id = register(&mut me.manager.borrow_mut());
+            me.waiting.borrow_mut().push(Waiting {
+                id,
+                resolve,
+                reject,
+                pick,
+            });
         });
         self.run();
         promise

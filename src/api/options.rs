@@ -64,7 +64,8 @@ fn redirect_flow(config_api: &JsValue) -> Result<bool, JsValue> {
 }
 
 fn default_provider() -> JsValue {
-    let icon = Closure::<dyn Fn() -> JsValue>::new(|| JsValue::NULL).into_js_value();
+    let (icon, _) = crate::browser::callbacks::callback(|_| JsValue::NULL);
+    let icon: JsValue = icon.into();
     js::object(&[
         ("id", &JsValue::from_str("oauth2")),
         ("title", &JsValue::from_str("Your Identity Provider")),

@@ -22,6 +22,13 @@ extern "C" {
     type Bindable;
     #[wasm_bindgen(method, js_name = bind)]
     fn bind_two(f: &Bindable, this: &JsValue, a: &JsValue, b: &JsValue) -> js_sys::Function;
+    #[wasm_bindgen(method, js_name = bind)]
+    fn bind_one(f: &Bindable, this: &JsValue, a: &JsValue) -> js_sys::Function;
+}
+
+/// `f.bind(this, a)`.
+pub fn bind1(f: &js_sys::Function, this: &JsValue, a: &JsValue) -> js_sys::Function {
+    f.unchecked_ref::<Bindable>().bind_one(this, a)
 }
 
 /// `f.bind(this, a, b)`.

@@ -2,6 +2,7 @@
 //! that can throw is imported with `catch`, so a JS exception becomes an `Err` instead
 //! of unwinding through Rust frames that hold borrows.
 
+pub mod callbacks;
 pub mod errors;
 pub mod http;
 pub mod js;
@@ -9,4 +10,3 @@ pub mod locks;
 pub mod popup;
 pub mod record;
 pub mod scopes;
-pub mod settle;

@@ -2,12 +2,13 @@
 
 use crate::browser::errors::{self, POPUP_CLOSED_ERROR, POPUP_REJECTED_ERROR};
 use crate::browser::record::JsRecord;
-use crate::browser::{js, settle};
+use crate::browser::{callbacks, js};
 use crate::core::response::{classify_popup_message, PopupMessage};
 use alloc::boxed::Box;
 use alloc::rc::Rc;
 use alloc::string::String;
 use core::cell::RefCell;
+use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, Url, Window};
 
@@ -46,9 +47,8 @@ pub type Done = Box<dyn FnOnce(Result<JsValue, JsValue>)>;
 
 /// The message listener, the close poller and its interval id, removed together.
 struct Hooks {
-    listener: Closure<dyn FnMut(MessageEvent)>,
-    /// Only kept alive: the interval calls it until cleared.
-    _poll: Closure<dyn FnMut()>,
+    listener: Function,
+    tokens: [u32; 2],
     interval: i32,
 }
 
@@ -68,11 +68,11 @@ impl Waiting {
         };
         let hooks = self.hooks.borrow_mut().take();
         if let Some(hooks) = hooks {
-            let listener = hooks.listener.as_ref().unchecked_ref();
-            let _ = self.window.remove_event_listener_with_callback("message", listener);
+            let _ = self
+                .window
+                .remove_event_listener_with_callback("message", &hooks.listener);
             self.window.clear_interval_with_handle(hooks.interval);
-            // Dropped after this callback has returned, never from inside itself.
-            settle::later(move || drop(hooks));
+            hooks.tokens.into_iter().for_each(callbacks::forget);
         }
         done(result);
     }
@@ -122,10 +122,11 @@ fn wait(window: &Window, popup: Window, origin: String, done: Done) {
     });
     let popup_js: JsValue = popup.clone().into();
     let w = waiting.clone();
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+    let (on_message, message_token) = callbacks::callback(move |event: JsValue| {
+        let event: MessageEvent = event.unchecked_into();
         let from_popup = event.source().is_some_and(|s| JsValue::from(s) == popup_js);
         if !from_popup || event.origin() != origin {
-            return;
+            return JsValue::UNDEFINED;
         }
         match classify_popup_message(&JsRecord(event.data())) {
             PopupMessage::Ignored => {}
@@ -136,29 +137,32 @@ fn wait(window: &Window, popup: Window, origin: String, done: Done) {
                 e.message.as_deref().unwrap_or(""),
             ))),
         }
+        JsValue::UNDEFINED
     });
     let w = waiting.clone();
-    let poll_closed = Closure::<dyn FnMut()>::new(move || {
+    let (poll_closed, poll_token) = callbacks::callback(move |_| {
         if popup.closed().unwrap_or(false) {
             let app_origin = w.window.location().origin().unwrap_or_default();
             let message = closed_message(w.target_origin.borrow().as_deref(), &app_origin);
             w.finish(Err(errors::named_error(Some(POPUP_CLOSED_ERROR), &message)));
         }
+        JsValue::UNDEFINED
     });
-    let listening = window.add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
-    let interval = listening.and_then(|_| {
-        window.set_interval_with_callback_and_timeout_and_arguments_0(poll_closed.as_ref().unchecked_ref(), 100)
-    });
+    let tokens = [message_token, poll_token];
+    let listening = window.add_event_listener_with_callback("message", &on_message);
+    let interval =
+        listening.and_then(|_| window.set_interval_with_callback_and_timeout_and_arguments_0(&poll_closed, 100));
     match interval {
         Ok(interval) => {
             *waiting.hooks.borrow_mut() = Some(Hooks {
                 listener: on_message,
-                _poll: poll_closed,
+                tokens,
                 interval,
             })
         }
         Err(e) => {
-            let _ = window.remove_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
+            let _ = window.remove_event_listener_with_callback("message", &on_message);
+            tokens.into_iter().for_each(callbacks::forget);
             waiting.finish(Err(e));
         }
     }

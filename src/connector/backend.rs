@@ -3,10 +3,10 @@
 
 use super::session::JsSession;
 use super::Done;
+use crate::browser::callbacks::{self, on_settled};
 use crate::browser::errors::{self, AUTH_CONNECTION_ERROR};
 use crate::browser::popup::{open_login_popup, PopupRequest};
 use crate::browser::record::JsRecord;
-use crate::browser::settle::on_settled;
 use crate::browser::{http, js, locks, scopes};
 use crate::core::manager::CreateRequest;
 use crate::core::query::{auth_url, QueryValue};
@@ -193,9 +193,9 @@ impl BackendConnector {
         let handler_config = config.clone();
         // The dialog resolves the requester with this promise's value: the raw payload,
         // turned into a session by `create_session` below.
-        let on_auth_request = Closure::<dyn FnMut(JsValue) -> js_sys::Promise>::new(move |requested: JsValue| {
+        let (on_auth_request, _) = callbacks::callback(move |requested: JsValue| {
             let config = handler_config.clone();
-            js_sys::Promise::new(&mut |resolve: Function, reject: Function| {
+            callbacks::promise(move |resolve: Function, reject: Function| {
                 config.sign_in(
                     &scopes::from_iterable(&requested),
                     Box::new(move |r| {
@@ -206,8 +206,9 @@ impl BackendConnector {
                     }),
                 )
             })
-        })
-        .into_js_value();
+            .into()
+        });
+        let on_auth_request: JsValue = on_auth_request.into();
         let options = js::object(&[("provider", provider), ("onAuthRequest", &on_auth_request)]);
         let requester = js::call_method(oauth_request_api, "createAuthRequester", &[&options])?;
         let auth_requester = requester

@@ -2,7 +2,7 @@
 
 use super::session::JsSession;
 use super::Done;
-use crate::browser::settle::on_settled;
+use crate::browser::callbacks::on_settled;
 use crate::browser::{js, scopes};
 use crate::core::manager::CreateRequest;
 use crate::core::scopes::ScopeSet;
