@@ -8,7 +8,10 @@ import { shortenExports, shortenImports } from './shorten-imports.mjs';
 import { gzipSync, brotliCompressSync, deflateRawSync, constants } from 'node:zlib';
 
 const root = new URL('../', import.meta.url);
-const bindgen = new URL('build/bindgen/', root);
+const variant = process.argv[2] ?? 'ship';
+// `ship` is the default entry (index.js); `direct` adds direct mode (direct.js).
+const entry = variant === 'ship' ? 'index' : variant;
+const bindgen = new URL(`build/${variant}/`, root);
 const glue = new URL('backstage_oauth2_wasm.js', bindgen);
 const imports = shortenImports(
   readFileSync(new URL('backstage_oauth2_wasm_bg.wasm', bindgen)),
@@ -27,11 +30,12 @@ const wasm = short.wasm;
 // compressed bytes costs almost nothing after gzip. A 1.5 KB inflater pays for itself.
 const packed = deflateRawSync(wasm, { level: 9 });
 // Kept for the benchmark, which times inflate, compile and instantiate on their own.
-writeFileSync(new URL('build/shipped.wasm', root), wasm);
-writeFileSync(new URL('build/shipped.wasm.deflate', root), packed);
+writeFileSync(new URL(`build/${entry}.wasm`, root), wasm);
+writeFileSync(new URL(`build/${entry}.wasm.deflate`, root), packed);
+const exported = variant === 'direct' ? 'OAuth2, createDirectAuthConnector, handleDirectCallback' : 'OAuth2';
 writeFileSync(
-  new URL('build/entry.js', root),
-  `import { initSync, SessionStateObservable } from './bindgen/glue.js';
+  new URL(`build/${variant}/entry.js`, root),
+  `import { initSync, SessionStateObservable } from './glue.js';
 import inflate from 'tiny-inflate';
 const text = atob(${JSON.stringify(packed.toString('base64'))});
 const packed = new Uint8Array(text.length);
@@ -45,12 +49,12 @@ SessionStateObservable.prototype['@@observable'] = self;
 if (typeof Symbol === 'function' && Symbol.observable) SessionStateObservable.prototype[Symbol.observable] = self;
 /** Diagnostics: bytes of wasm linear memory in use by the client (for leak checks). */
 export const wasmMemoryBytes = () => memory.buffer.byteLength;
-export { OAuth2 } from './bindgen/glue.js';
+export { ${exported} } from './glue.js';
 `,
 );
 
 const common = {
-  entryPoints: [new URL('build/entry.js', root).pathname],
+  entryPoints: [new URL(`build/${variant}/entry.js`, root).pathname],
   bundle: true,
   minify: true,
   target: 'es2020',
@@ -59,10 +63,10 @@ const common = {
   nodePaths: [new URL('tests/node_modules', root).pathname],
   inject: [new URL('scripts/text-codec.js', root).pathname],
 };
-await build({ ...common, format: 'esm', outfile: new URL('pkg/index.js', root).pathname });
-await build({ ...common, format: 'cjs', outfile: new URL('pkg/index.cjs', root).pathname });
+await build({ ...common, format: 'esm', outfile: new URL(`pkg/${entry}.js`, root).pathname });
+await build({ ...common, format: 'cjs', outfile: new URL(`pkg/${entry}.cjs`, root).pathname });
 
-const shipped = readFileSync(new URL('pkg/index.js', root));
+const shipped = readFileSync(new URL(`pkg/${entry}.js`, root));
 const gzip = gzipSync(shipped, { level: 9 }).length;
 const brotli = brotliCompressSync(shipped, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 const sizes = {
@@ -72,8 +76,8 @@ const sizes = {
   packageGzip: gzip,
   packageBrotli: brotli,
 };
-writeFileSync(new URL('build/sizes.json', root), JSON.stringify(sizes, null, 2) + '\n');
+writeFileSync(new URL(`build/sizes${entry === 'index' ? '' : '-' + entry}.json`, root), JSON.stringify(sizes, null, 2) + '\n');
 console.log(
-  `[build] pkg/index.js ${sizes.packageJs} B, gzip -9 ${sizes.packageGzip} B, brotli ${sizes.packageBrotli} B ` +
+  `[build] pkg/${entry}.js ${sizes.packageJs} B, gzip -9 ${sizes.packageGzip} B, brotli ${sizes.packageBrotli} B ` +
     `(wasm ${sizes.wasm} B, ${sizes.wasmGzip} B gzip on its own)`,
 );

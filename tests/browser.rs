@@ -186,6 +186,8 @@ async fn popup(script: &str) -> Result<JsValue, JsValue> {
     let outcome = Promise::new(&mut |resolve, reject| {
         let req = PopupRequest {
             url: &url,
+            answer_origin: None,
+            classify: classify_popup_message,
             name: "Test Login",
             width: 400.0,
             height: 300.0,

@@ -3,7 +3,7 @@
 use crate::browser::errors::{self, POPUP_CLOSED_ERROR, POPUP_REJECTED_ERROR};
 use crate::browser::record::JsRecord;
 use crate::browser::{callbacks, js};
-use crate::core::response::{classify_popup_message, PopupMessage};
+use crate::core::response::PopupMessage;
 use alloc::boxed::Box;
 use alloc::rc::Rc;
 use alloc::string::String;
@@ -12,8 +12,14 @@ use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, Url, Window};
 
+/// Reads a message already known to come from the popup and the expected origin.
+pub type Classify = fn(&JsRecord) -> PopupMessage<JsRecord>;
+
 pub struct PopupRequest<'a> {
     pub url: &'a str,
+    /// Where the answer comes from: the origin of `url` unless the flow redirects elsewhere.
+    pub answer_origin: Option<&'a str>,
+    pub classify: Classify,
     /// The window name, `"<provider title> Login"`.
     pub name: &'a str,
     pub width: f64,
@@ -84,11 +90,11 @@ impl Waiting {
 pub fn open_login_popup(window: &Window, req: PopupRequest<'_>, done: Done) {
     match open(window, req) {
         Err(e) => done(Err(e)),
-        Ok((popup, origin)) => wait(window, popup, origin, done),
+        Ok((popup, origin, classify)) => wait(window, popup, origin, classify, done),
     }
 }
 
-fn open(window: &Window, req: PopupRequest<'_>) -> Result<(Window, String), JsValue> {
+fn open(window: &Window, req: PopupRequest<'_>) -> Result<(Window, String, Classify), JsValue> {
     let width = if req.width != 0.0 && !req.width.is_nan() {
         req.width
     } else {
@@ -102,10 +108,12 @@ fn open(window: &Window, req: PopupRequest<'_>) -> Result<(Window, String), JsVa
     let screen = window.screen()?;
     let left = f64::from(screen.width()?) / 2.0 - width / 2.0;
     let top = f64::from(screen.height()?) / 2.0 - height / 2.0;
-    let origin = Url::new(req.url)?.origin();
+    let origin = Url::new(req.answer_origin.unwrap_or(req.url))?.origin();
     let popup = window.open_with_url_and_target_and_features(req.url, req.name, &features(width, height, top, left))?;
     match popup {
-        Some(p) if !js::get(&p, "closed").is_undefined() && !p.closed().unwrap_or(true) => Ok((p, origin)),
+        Some(p) if !js::get(&p, "closed").is_undefined() && !p.closed().unwrap_or(true) => {
+            Ok((p, origin, req.classify))
+        }
         _ => Err(errors::named_error(
             Some(POPUP_REJECTED_ERROR),
             "Failed to open auth popup.",
@@ -113,7 +121,7 @@ fn open(window: &Window, req: PopupRequest<'_>) -> Result<(Window, String), JsVa
     }
 }
 
-fn wait(window: &Window, popup: Window, origin: String, done: Done) {
+fn wait(window: &Window, popup: Window, origin: String, classify: Classify, done: Done) {
     let waiting = Rc::new(Waiting {
         done: RefCell::new(Some(done)),
         target_origin: RefCell::new(None),
@@ -128,7 +136,7 @@ fn wait(window: &Window, popup: Window, origin: String, done: Done) {
         if !from_popup || event.origin() != origin {
             return JsValue::UNDEFINED;
         }
-        match classify_popup_message(&JsRecord(event.data())) {
+        match classify(&JsRecord(event.data())) {
             PopupMessage::Ignored => {}
             PopupMessage::ConfigInfo { target_origin } => *w.target_origin.borrow_mut() = target_origin,
             PopupMessage::Response(Ok(response)) => w.finish(Ok(response.map(|r| r.0).unwrap_or(JsValue::UNDEFINED))),

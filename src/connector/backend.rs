@@ -10,7 +10,7 @@ use crate::browser::record::JsRecord;
 use crate::browser::{http, js, locks, scopes};
 use crate::core::manager::CreateRequest;
 use crate::core::query::{auth_url, QueryValue};
-use crate::core::response::{parse_auth_response, parse_refresh_body, InvalidResponse};
+use crate::core::response::{classify_popup_message, parse_auth_response, parse_refresh_body, InvalidResponse};
 use crate::core::scopes::ScopeSet;
 use alloc::boxed::Box;
 use alloc::rc::Rc;
@@ -129,16 +129,15 @@ impl BackendConfig {
             Err(e) => return done(Err(e)),
         };
         let name = errors::concat(&[&self.provider_title, " Login"]);
-        open_login_popup(
-            &window,
-            PopupRequest {
-                url,
-                name: &name,
-                width,
-                height,
-            },
-            done,
-        );
+        let req = PopupRequest {
+            url,
+            answer_origin: None,
+            classify: classify_popup_message,
+            name: &name,
+            width,
+            height,
+        };
+        open_login_popup(&window, req, done);
     }
 }
 

@@ -3,6 +3,8 @@
 //! (or never, for flows that leave the page: redirect sign-in, logout redirect).
 
 pub mod backend;
+#[cfg(feature = "direct")]
+pub mod direct;
 pub mod session;
 pub mod supplied;
 

@@ -3,6 +3,8 @@
 
 pub mod expiry;
 pub mod manager;
+#[cfg(feature = "direct")]
+pub mod oidc;
 pub mod query;
 pub mod record;
 pub mod response;

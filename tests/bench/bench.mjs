@@ -57,8 +57,8 @@ const backend = await startBackend();
 const app = await startApp(backend.origin, {
   '/bench/page.js': ['text/javascript', () => readFileSync(new URL('tests/bench/page.js', root))],
   '/bench/inflate.js': ['text/javascript', (text => () => text)(await inflater())],
-  '/bench/shipped.wasm': ['application/wasm', () => readFileSync(new URL('build/shipped.wasm', root))],
-  '/bench/shipped.wasm.deflate': ['application/octet-stream', () => readFileSync(new URL('build/shipped.wasm.deflate', root))],
+  '/bench/shipped.wasm': ['application/wasm', () => readFileSync(new URL('build/index.wasm', root))],
+  '/bench/shipped.wasm.deflate': ['application/octet-stream', () => readFileSync(new URL('build/index.wasm.deflate', root))],
 });
 const browser = await launch(['--js-flags=--expose-gc', '--enable-precise-memory-info']);
 const context = await browser.newContext();

@@ -1,0 +1,58 @@
+//! The oauth2 crate's HTTP client, over the browser's `fetch`.
+
+use crate::browser::js;
+use oauth2::{HttpRequest, HttpResponse};
+use std::string::{String, ToString};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+#[derive(Debug)]
+pub struct FetchError(pub String);
+
+impl core::fmt::Display for FetchError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for FetchError {}
+
+fn failed(e: JsValue) -> FetchError {
+    FetchError(js::to_string(&e))
+}
+
+/// Runs one request of the oauth2 crate with `fetch` (no cookies: the token endpoint of a
+/// public client is a CORS request without credentials).
+pub async fn fetch(request: HttpRequest) -> Result<HttpResponse, FetchError> {
+    let (parts, body) = request.into_parts();
+    let headers = js_sys::Object::new();
+    for (name, value) in parts.headers.iter() {
+        let value = value.to_str().map_err(|e| FetchError(e.to_string()))?;
+        let _ = js_sys::Reflect::set(&headers, &JsValue::from_str(name.as_str()), &JsValue::from_str(value));
+    }
+    let method = JsValue::from_str(parts.method.as_str());
+    let init = if body.is_empty() {
+        js::object(&[("method", &method), ("headers", &headers)])
+    } else {
+        let body: JsValue = js_sys::Uint8Array::from(body.as_slice()).into();
+        js::object(&[("method", &method), ("headers", &headers), ("body", &body)])
+    };
+    let response = JsFuture::from(js::fetch(&parts.uri.to_string(), &init).map_err(failed)?).await.map_err(failed)?;
+    let response: web_sys::Response = response.unchecked_into();
+    let bytes = JsFuture::from(response.array_buffer().map_err(failed)?).await.map_err(failed)?;
+    let mut builder = oauth2::http::Response::builder().status(response.status());
+    if let Ok(Some(content_type)) = response.headers().get("content-type") {
+        builder = builder.header("content-type", content_type);
+    }
+    builder.body(js_sys::Uint8Array::new(&bytes).to_vec()).map_err(|e| FetchError(e.to_string()))
+}
+
+/// GET a JSON document (discovery, JWKS) as a JS value.
+pub async fn get_json(url: &str) -> Result<JsValue, JsValue> {
+    let response = JsFuture::from(js::fetch(url, &JsValue::UNDEFINED)?).await?;
+    let response: web_sys::Response = response.unchecked_into();
+    if !response.ok() {
+        return Err(crate::browser::errors::error(&["Request failed: ", url, " answered ", &response.status_text()]));
+    }
+    JsFuture::from(response.json()?).await
+}

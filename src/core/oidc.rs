@@ -1,0 +1,307 @@
+//! OpenID Connect ID tokens for direct mode: decoding, and every check made before a claim
+//! is trusted (the signature itself is verified by the browser layer with WebCrypto, over
+//! the `signing_input` this returns).
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct JwtHeader {
+    pub alg: String,
+    #[serde(default)]
+    pub kid: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+enum Audience {
+    One(String),
+    Many(Vec<String>),
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct IdTokenClaims {
+    pub iss: String,
+    pub sub: String,
+    aud: Audience,
+    pub exp: f64,
+    pub iat: f64,
+    #[serde(default)]
+    pub nonce: Option<String>,
+    #[serde(default)]
+    pub azp: Option<String>,
+    #[serde(flatten)]
+    pub other: serde_json::Map<String, serde_json::Value>,
+}
+
+impl IdTokenClaims {
+    fn audiences(&self) -> Vec<&str> {
+        match &self.aud {
+            Audience::One(a) => alloc::vec![a.as_str()],
+            Audience::Many(a) => a.iter().map(String::as_str).collect(),
+        }
+    }
+
+    /// A string claim other than the registered ones (`email`, `name`, `preferred_username`…).
+    pub fn string(&self, name: &str) -> Option<&str> {
+        match name {
+            "sub" => Some(&self.sub),
+            "iss" => Some(&self.iss),
+            _ => self.other.get(name).and_then(|v| v.as_str()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecodedJwt {
+    pub header: JwtHeader,
+    pub claims: IdTokenClaims,
+    /// `base64url(header) "." base64url(payload)`: what the signature covers.
+    pub signing_input: String,
+    pub signature: Vec<u8>,
+}
+
+/// Which check an ID token failed; the name is reported to the app as the error's `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdTokenError {
+    Malformed,
+    UnsupportedAlgorithm,
+    Issuer,
+    Audience,
+    AuthorizedParty,
+    Expired,
+    IssuedInTheFuture,
+    Nonce,
+    UnknownKey,
+    Signature,
+}
+
+impl IdTokenError {
+    pub fn check(self) -> &'static str {
+        match self {
+            IdTokenError::Malformed => "format",
+            IdTokenError::UnsupportedAlgorithm => "alg",
+            IdTokenError::Issuer => "iss",
+            IdTokenError::Audience => "aud",
+            IdTokenError::AuthorizedParty => "azp",
+            IdTokenError::Expired => "exp",
+            IdTokenError::IssuedInTheFuture => "iat",
+            IdTokenError::Nonce => "nonce",
+            IdTokenError::UnknownKey => "kid",
+            IdTokenError::Signature => "signature",
+        }
+    }
+
+    pub fn message(self) -> &'static str {
+        match self {
+            IdTokenError::Malformed => "ID token rejected: not a signed JWT",
+            IdTokenError::UnsupportedAlgorithm => "ID token rejected: signing algorithm not supported (RS256, ES256)",
+            IdTokenError::Issuer => "ID token rejected: issuer does not match the provider",
+            IdTokenError::Audience => "ID token rejected: audience does not include this client",
+            IdTokenError::AuthorizedParty => "ID token rejected: authorized party is not this client",
+            IdTokenError::Expired => "ID token rejected: expired",
+            IdTokenError::IssuedInTheFuture => "ID token rejected: issued in the future",
+            IdTokenError::Nonce => "ID token rejected: nonce does not match this sign-in",
+            IdTokenError::UnknownKey => "ID token rejected: no provider key matches its kid",
+            IdTokenError::Signature => "ID token rejected: signature does not verify",
+        }
+    }
+}
+
+/// The algorithms the browser layer can verify with WebCrypto.
+pub const SUPPORTED_ALGORITHMS: [&str; 2] = ["RS256", "ES256"];
+
+fn part<T: serde::de::DeserializeOwned>(b64: &str) -> Result<T, IdTokenError> {
+    let bytes = URL_SAFE_NO_PAD.decode(b64).map_err(|_| IdTokenError::Malformed)?;
+    serde_json::from_slice(&bytes).map_err(|_| IdTokenError::Malformed)
+}
+
+pub fn decode(token: &str) -> Result<DecodedJwt, IdTokenError> {
+    let mut parts = token.split('.');
+    let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return Err(IdTokenError::Malformed);
+    };
+    let header: JwtHeader = part(h)?;
+    if !SUPPORTED_ALGORITHMS.contains(&header.alg.as_str()) {
+        return Err(IdTokenError::UnsupportedAlgorithm);
+    }
+    let claims: IdTokenClaims = part(p)?;
+    let signature = URL_SAFE_NO_PAD.decode(s).map_err(|_| IdTokenError::Malformed)?;
+    let mut signing_input = String::with_capacity(h.len() + p.len() + 1);
+    signing_input.push_str(h);
+    signing_input.push('.');
+    signing_input.push_str(p);
+    Ok(DecodedJwt {
+        header,
+        claims,
+        signing_input,
+        signature,
+    })
+}
+
+/// What an ID token must match (OpenID Connect Core 3.1.3.7).
+pub struct Expected<'a> {
+    pub issuer: &'a str,
+    pub client_id: &'a str,
+    /// The nonce sent with this sign-in; `None` for tokens from a refresh, which carry none.
+    pub nonce: Option<&'a str>,
+    pub now_s: f64,
+    pub leeway_s: f64,
+}
+
+pub fn validate(claims: &IdTokenClaims, expected: &Expected<'_>) -> Result<(), IdTokenError> {
+    if claims.iss != expected.issuer {
+        return Err(IdTokenError::Issuer);
+    }
+    let audiences = claims.audiences();
+    if !audiences.contains(&expected.client_id) {
+        return Err(IdTokenError::Audience);
+    }
+    let azp_required = audiences.len() > 1;
+    match claims.azp.as_deref() {
+        Some(azp) if azp != expected.client_id => return Err(IdTokenError::AuthorizedParty),
+        None if azp_required => return Err(IdTokenError::AuthorizedParty),
+        _ => {}
+    }
+    if claims.exp + expected.leeway_s <= expected.now_s {
+        return Err(IdTokenError::Expired);
+    }
+    if claims.iat - expected.leeway_s > expected.now_s {
+        return Err(IdTokenError::IssuedInTheFuture);
+    }
+    if let Some(nonce) = expected.nonce {
+        if claims.nonce.as_deref() != Some(nonce) {
+            return Err(IdTokenError::Nonce);
+        }
+    }
+    Ok(())
+}
+
+/// `user:<namespace>/<value of claim, or sub>`, lower-cased and limited to the characters
+/// Backstage entity names allow.
+pub fn user_entity_ref(claims: &IdTokenClaims, claim: &str, namespace: &str) -> String {
+    let raw = claims.string(claim).unwrap_or(&claims.sub);
+    let raw = raw.split('@').next().unwrap_or(raw);
+    let mut out = String::from("user:");
+    out.push_str(namespace);
+    out.push('/');
+    for c in raw.chars() {
+        let c = c.to_ascii_lowercase();
+        out.push(if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+            c
+        } else {
+            '-'
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::format;
+
+    fn b64(json: &str) -> String {
+        URL_SAFE_NO_PAD.encode(json)
+    }
+
+    fn token(header: &str, claims: &str) -> String {
+        format!(
+            "{}.{}.{}",
+            b64(header),
+            b64(claims),
+            URL_SAFE_NO_PAD.encode([1u8, 2, 3])
+        )
+    }
+
+    const CLAIMS: &str = r#"{"iss":"http://idp","sub":"alice","aud":"app","exp":2000,"iat":1000,"nonce":"n1","email":"Alice@Example.test","preferred_username":"Alice Smith"}"#;
+
+    fn expected(now_s: f64) -> Expected<'static> {
+        Expected {
+            issuer: "http://idp",
+            client_id: "app",
+            nonce: Some("n1"),
+            now_s,
+            leeway_s: 30.0,
+        }
+    }
+
+    #[test]
+    fn decodes_header_claims_and_signing_input() {
+        let t = token(r#"{"alg":"RS256","kid":"k1"}"#, CLAIMS);
+        let d = decode(&t).unwrap();
+        assert_eq!(d.header.kid.as_deref(), Some("k1"));
+        assert_eq!(d.claims.sub, "alice");
+        assert_eq!(d.claims.string("email"), Some("Alice@Example.test"));
+        assert_eq!(d.signing_input, t.rsplit_once('.').unwrap().0);
+        assert_eq!(d.signature, [1, 2, 3]);
+    }
+
+    #[test]
+    fn refuses_malformed_and_unsupported_tokens() {
+        assert_eq!(decode("a.b"), Err(IdTokenError::Malformed));
+        assert_eq!(decode("a.b.c.d"), Err(IdTokenError::Malformed));
+        assert_eq!(
+            decode(&token(r#"{"alg":"none"}"#, CLAIMS)),
+            Err(IdTokenError::UnsupportedAlgorithm)
+        );
+        assert_eq!(
+            decode(&token(r#"{"alg":"HS256"}"#, CLAIMS)),
+            Err(IdTokenError::UnsupportedAlgorithm)
+        );
+        assert_eq!(decode(&token(r#"{"alg":"ES256"}"#, "{}")), Err(IdTokenError::Malformed));
+        assert_eq!(
+            decode(&format!("{}.!!.x", b64(r#"{"alg":"RS256"}"#))),
+            Err(IdTokenError::Malformed)
+        );
+    }
+
+    #[test]
+    fn each_check_is_named_when_it_fails() {
+        let c = decode(&token(r#"{"alg":"RS256"}"#, CLAIMS)).unwrap().claims;
+        assert_eq!(validate(&c, &expected(1500.0)), Ok(()));
+        let mut e = expected(1500.0);
+        e.issuer = "http://other";
+        assert_eq!(validate(&c, &e), Err(IdTokenError::Issuer));
+        let mut e = expected(1500.0);
+        e.client_id = "other";
+        assert_eq!(validate(&c, &e), Err(IdTokenError::Audience));
+        assert_eq!(validate(&c, &expected(2030.0)), Err(IdTokenError::Expired));
+        assert_eq!(validate(&c, &expected(2029.0)), Ok(()), "within the leeway");
+        assert_eq!(validate(&c, &expected(960.0)), Err(IdTokenError::IssuedInTheFuture));
+        let mut e = expected(1500.0);
+        e.nonce = Some("replayed");
+        assert_eq!(validate(&c, &e), Err(IdTokenError::Nonce));
+        let mut e = expected(1500.0);
+        e.nonce = None;
+        assert_eq!(validate(&c, &e), Ok(()), "refreshed tokens carry no nonce to check");
+        assert_eq!(IdTokenError::Nonce.check(), "nonce");
+    }
+
+    #[test]
+    fn several_audiences_need_this_client_as_authorized_party() {
+        let many = r#"{"iss":"http://idp","sub":"s","aud":["app","api"],"exp":2000,"iat":1000,"nonce":"n1"}"#;
+        let c = decode(&token(r#"{"alg":"ES256"}"#, many)).unwrap().claims;
+        assert_eq!(validate(&c, &expected(1500.0)), Err(IdTokenError::AuthorizedParty));
+        let with_azp = many.replace("\"nonce\"", "\"azp\":\"app\",\"nonce\"");
+        let c = decode(&token(r#"{"alg":"ES256"}"#, &with_azp)).unwrap().claims;
+        assert_eq!(validate(&c, &expected(1500.0)), Ok(()));
+        let other_azp = many.replace("\"nonce\"", "\"azp\":\"api\",\"nonce\"");
+        let c = decode(&token(r#"{"alg":"ES256"}"#, &other_azp)).unwrap().claims;
+        assert_eq!(validate(&c, &expected(1500.0)), Err(IdTokenError::AuthorizedParty));
+    }
+
+    #[test]
+    fn maps_identity_from_a_claim_or_sub() {
+        let c = decode(&token(r#"{"alg":"RS256"}"#, CLAIMS)).unwrap().claims;
+        assert_eq!(
+            user_entity_ref(&c, "preferred_username", "default"),
+            "user:default/alice-smith"
+        );
+        assert_eq!(user_entity_ref(&c, "email", "corp"), "user:corp/alice");
+        assert_eq!(user_entity_ref(&c, "missing", "default"), "user:default/alice");
+    }
+}
