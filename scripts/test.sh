@@ -14,9 +14,10 @@ step "format and lints"
 cargo fmt --check
 cargo clippy --quiet --all-targets -- -D warnings
 cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warnings
+cargo clippy --quiet --target wasm32-unknown-unknown --features direct --all-targets -- -D warnings
 
-step "native tests (session core)"
-cargo test --quiet
+step "native tests (session core, ID token checks)"
+cargo test --quiet --features direct
 
 step "package build"
 scripts/build.sh
@@ -41,3 +42,6 @@ step "the Backstage app's Jest tests (backstage-cli package test, jsdom)"
 
 step "end to end: app + Backstage auth backend + oidc-provider on loopback, headless Chromium"
 (cd tests && node --test --test-reporter=spec e2e.test.mjs)
+
+step "end to end, direct mode: app + oidc-provider, no backend"
+(cd tests && node --test --test-reporter=spec e2e-direct.test.mjs)

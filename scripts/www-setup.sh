@@ -10,10 +10,14 @@ log() { printf '[www] %s\n' "$*" >&2; }
 (cd pkg && npm pack --silent --pack-destination ../build >/dev/null)
 node scripts/www-lock.mjs build/backstage-oauth2-wasm-0.1.0.tgz www/package-lock.json
 cd www
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.setup-stamp ]; then
-  log "installing npm packages (better-sqlite3 compiles from source the first time)"
-  npm install --no-audit --no-fund --loglevel=error
-  touch node_modules/.setup-stamp
-fi
+# npm keeps an installed package whose tarball changed under the same version: drop ours
+# so this build's is extracted. Everything else is installed once (better-sqlite3
+# compiles from source the first time) and then found up to date.
+rm -rf node_modules/backstage-oauth2-wasm
+log "installing npm packages"
+npm install --no-audit --no-fund --loglevel=error
+# Direct mode's redirect URI page, from the installed package, as a user would copy it.
+cp node_modules/backstage-oauth2-wasm/direct-callback.html node_modules/backstage-oauth2-wasm/direct-callback.js \
+  packages/app/public/
 log "building the app with backstage-cli (Rspack)"
 (cd packages/app && npx backstage-cli package build >/dev/null)

@@ -60,6 +60,17 @@ test('the package size: printed, and never growing past the ratchet', () => {
   assert.ok(sizes.packageGzip <= SIZE_RATCHET, `package grew to ${sizes.packageGzip} B gzip, ratchet is ${SIZE_RATCHET} B`);
 });
 
+// Direct mode ships separately (backstage-oauth2-wasm/direct); its target is 40 KB gzip.
+const DIRECT_TARGET = 40 * 1024;
+const DIRECT_RATCHET = 156 * 1024;
+
+test('the direct-mode entry size: printed, and never growing past its ratchet', () => {
+  const sizes = JSON.parse(readFileSync(new URL('../build/sizes-direct.json', import.meta.url)));
+  const met = sizes.packageGzip <= DIRECT_TARGET ? 'met' : `NOT MET by ${sizes.packageGzip - DIRECT_TARGET} B`;
+  console.log(`# size: pkg/direct.js ${sizes.packageGzip} B gzip -9 (wasm ${sizes.wasm} B); target ${DIRECT_TARGET} B: ${met}`);
+  assert.ok(sizes.packageGzip <= DIRECT_RATCHET, `direct.js grew to ${sizes.packageGzip} B gzip`);
+});
+
 test('signed out: optional calls resolve empty after one /refresh each', async () => {
   const { result, requests } = await same(async ({ impl }) => {
     const h = await import('/harness/page.js');

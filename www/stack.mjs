@@ -1,6 +1,8 @@
 // Starts the demo stack on loopback: the OpenID Connect provider (:7011), the Backstage
 // backend (:7007) and the built Backstage app (:3000, static files with SPA fallback).
-// Used by the demo command and by the end-to-end tests.
+// In direct mode there is no backend: the app signs in at the provider itself, told so by
+// an `auth.direct` config block added to the app's index.html when it is served (the way
+// Backstage's app-backend injects runtime config). Used by the demo command and the tests.
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
@@ -34,13 +36,22 @@ function run(name, args, cwd, env, log) {
 
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.woff2': 'font/woff2' };
 
-function serveApp(dist) {
+const DIRECT_CONFIG = { context: 'direct-mode', data: { auth: { direct: { issuer: IDP, clientId: 'backstage-direct' } } } };
+
+function withConfig(html, extra) {
+  return html.replace(/(<script type="backstage\.io\/config">)([\s\S]*?)(<\/script>)/, (_, open, json, close) =>
+    open + JSON.stringify([...JSON.parse(json), extra]) + close,
+  );
+}
+
+function serveApp(dist, direct) {
   const index = join(dist, 'index.html');
   const server = http.createServer((req, res) => {
     const path = join(dist, decodeURIComponent(new URL(req.url, APP).pathname));
     const file = path.startsWith(dist) && existsSync(path) && extname(path) ? path : index;
     res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
-    res.end(readFileSync(file));
+    const body = readFileSync(file);
+    res.end(file === index && direct ? withConfig(body.toString(), DIRECT_CONFIG) : body);
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -56,23 +67,27 @@ async function assertFree(url) {
   if (busy) throw new Error(`${url} is already in use: stop whatever listens there first`);
 }
 
-/** Starts the three servers; `tokenTtl` sets the IdP's access and ID token lifetime. */
-export async function startStack({ tokenTtl = 3600, log = () => {} } = {}) {
+/** Starts the servers; `tokenTtl` sets the IdP's access and ID token lifetime; `direct`
+ * leaves the backend out and points the app at the IdP. */
+export async function startStack({ tokenTtl = 3600, direct = false, log = () => {} } = {}) {
   const dist = join(www, 'packages/app/dist');
   if (!existsSync(join(dist, 'index.html'))) throw new Error('build the app first: www/packages/app/dist is missing');
   for (const url of [APP, BACKEND, IDP]) await assertFree(url);
   const idp = run('idp', ['src/index.js'], join(www, 'packages/idp'), { IDP_TOKEN_TTL: String(tokenTtl) }, log);
-  const backend = run('backend', ['src/index.js', '--config', '../../app-config.yaml'], join(www, 'packages/backend'), {}, log);
+  const children = [idp];
+  if (!direct) {
+    children.push(run('backend', ['src/index.js', '--config', '../../app-config.yaml'], join(www, 'packages/backend'), {}, log));
+  }
   const stop = async () => {
-    for (const c of [idp, backend]) if (c.exitCode === null) c.kill('SIGTERM');
-    await Promise.all([idp, backend].map(c => (c.exitCode === null ? new Promise(r => c.once('exit', r)) : null)));
+    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+    await Promise.all(children.map(c => (c.exitCode === null ? new Promise(r => c.once('exit', r)) : null)));
     await new Promise(r => app?.close(r) ?? r());
   };
   let app;
   try {
     await waitFor(`${IDP}/.well-known/openid-configuration`, 'the identity provider', idp);
-    await waitFor(`${BACKEND}/api/auth/oauth2/refresh`, 'the Backstage backend', backend);
-    app = await serveApp(dist);
+    if (!direct) await waitFor(`${BACKEND}/api/auth/oauth2/refresh`, 'the Backstage backend', children[1]);
+    app = await serveApp(dist, direct);
   } catch (e) {
     await stop();
     throw e;

@@ -74,8 +74,9 @@ pub fn call_method(object: &JsValue, method: &str, args: &[&JsValue]) -> Result<
 /// `object.method(...args)` with the arguments in a JS array.
 pub fn call_method_with(object: &JsValue, method: &str, args: &js_sys::Array) -> Result<JsValue, JsValue> {
     let f = get(object, method);
-    let f: &js_sys::Function =
-        f.dyn_ref().ok_or_else(|| crate::browser::errors::type_error(&[method, " is not a function"]))?;
+    let f: &js_sys::Function = f
+        .dyn_ref()
+        .ok_or_else(|| crate::browser::errors::type_error(&[method, " is not a function"]))?;
     f.apply(object, args)
 }
 

@@ -58,3 +58,9 @@ async function shapes() {
   return [token, id, expiresAt, ref, email, set, original];
 }
 void shapes;
+
+// Direct mode: the connector fits both clients' authConnector option.
+import { createDirectAuthConnector } from 'backstage-oauth2-wasm/direct';
+const direct = createDirectAuthConnector({ clientId: 'app', redirectUri: 'http://localhost:3000/direct-callback.html', issuer: 'http://localhost:7011' });
+export const viaDirect: typeof myAuthApiRef.T = OAuth2.create({ authConnector: direct, defaultScopes: ['openid'] });
+export const originalViaDirect: typeof myAuthApiRef.T = OriginalOAuth2.create({ authConnector: direct });

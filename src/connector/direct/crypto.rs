@@ -45,12 +45,16 @@ pub async fn verify(key: &JsValue, jwt: &DecodedJwt) -> Result<(), IdTokenError>
     let usages: JsValue = js_sys::Array::of1(&JsValue::from_str("verify")).into();
     let args = js_sys::Array::of5(&JsValue::from_str("jwk"), key, &import, &JsValue::FALSE, &usages);
     let imported = js::call_method_with(&subtle, "importKey", &args).map_err(|_| IdTokenError::Signature)?;
-    let imported = JsFuture::from(js_sys::Promise::resolve(&imported)).await.map_err(|_| IdTokenError::Signature)?;
+    let imported = JsFuture::from(js_sys::Promise::resolve(&imported))
+        .await
+        .map_err(|_| IdTokenError::Signature)?;
     let signature: JsValue = js_sys::Uint8Array::from(jwt.signature.as_slice()).into();
     let data: JsValue = js_sys::Uint8Array::from(jwt.signing_input.as_bytes()).into();
     let args = js_sys::Array::of4(&verify, &imported, &signature, &data);
     let ok = js::call_method_with(&subtle, "verify", &args).map_err(|_| IdTokenError::Signature)?;
-    let ok = JsFuture::from(js_sys::Promise::resolve(&ok)).await.map_err(|_| IdTokenError::Signature)?;
+    let ok = JsFuture::from(js_sys::Promise::resolve(&ok))
+        .await
+        .map_err(|_| IdTokenError::Signature)?;
     if ok.as_bool() == Some(true) {
         Ok(())
     } else {

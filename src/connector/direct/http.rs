@@ -37,14 +37,20 @@ pub async fn fetch(request: HttpRequest) -> Result<HttpResponse, FetchError> {
         let body: JsValue = js_sys::Uint8Array::from(body.as_slice()).into();
         js::object(&[("method", &method), ("headers", &headers), ("body", &body)])
     };
-    let response = JsFuture::from(js::fetch(&parts.uri.to_string(), &init).map_err(failed)?).await.map_err(failed)?;
+    let response = JsFuture::from(js::fetch(&parts.uri.to_string(), &init).map_err(failed)?)
+        .await
+        .map_err(failed)?;
     let response: web_sys::Response = response.unchecked_into();
-    let bytes = JsFuture::from(response.array_buffer().map_err(failed)?).await.map_err(failed)?;
+    let bytes = JsFuture::from(response.array_buffer().map_err(failed)?)
+        .await
+        .map_err(failed)?;
     let mut builder = oauth2::http::Response::builder().status(response.status());
     if let Ok(Some(content_type)) = response.headers().get("content-type") {
         builder = builder.header("content-type", content_type);
     }
-    builder.body(js_sys::Uint8Array::new(&bytes).to_vec()).map_err(|e| FetchError(e.to_string()))
+    builder
+        .body(js_sys::Uint8Array::new(&bytes).to_vec())
+        .map_err(|e| FetchError(e.to_string()))
 }
 
 /// GET a JSON document (discovery, JWKS) as a JS value.
@@ -52,7 +58,12 @@ pub async fn get_json(url: &str) -> Result<JsValue, JsValue> {
     let response = JsFuture::from(js::fetch(url, &JsValue::UNDEFINED)?).await?;
     let response: web_sys::Response = response.unchecked_into();
     if !response.ok() {
-        return Err(crate::browser::errors::error(&["Request failed: ", url, " answered ", &response.status_text()]));
+        return Err(crate::browser::errors::error(&[
+            "Request failed: ",
+            url,
+            " answered ",
+            &response.status_text(),
+        ]));
     }
     JsFuture::from(response.json()?).await
 }

@@ -21,8 +21,8 @@ use oauth2::basic::{
 };
 use oauth2::{
     AuthUrl, AuthorizationCode, Client, ClientId, CsrfToken, EndpointNotSet, EndpointSet, ExtraTokenFields,
-    PkceCodeChallenge, RedirectUrl, RefreshToken, Scope, StandardRevocableToken, StandardTokenResponse,
-    TokenResponse, TokenUrl,
+    PkceCodeChallenge, RedirectUrl, RefreshToken, Scope, StandardRevocableToken, StandardTokenResponse, TokenResponse,
+    TokenUrl,
 };
 use serde::{Deserialize, Serialize};
 use std::boxed::Box;
@@ -100,7 +100,11 @@ fn named(name: &str, message: &str) -> JsValue {
 }
 
 fn id_token_error(e: IdTokenError) -> JsValue {
-    errors::with(named("IdTokenValidationError", e.message()), "check", &JsValue::from_str(e.check()))
+    errors::with(
+        named("IdTokenValidationError", e.message()),
+        "check",
+        &JsValue::from_str(e.check()),
+    )
 }
 
 fn string_option(options: &JsValue, key: &str) -> Option<String> {
@@ -114,7 +118,9 @@ fn required(options: &JsValue, key: &str) -> Result<String, JsValue> {
 
 fn read_options(options: &JsValue) -> Result<Options, JsValue> {
     if !options.is_object() {
-        return Err(errors::type_error(&["createDirectAuthConnector: options must be an object"]));
+        return Err(errors::type_error(&[
+            "createDirectAuthConnector: options must be an object",
+        ]));
     }
     let explicit = match (
         string_option(options, "authorizationEndpoint"),
@@ -132,7 +138,9 @@ fn read_options(options: &JsValue) -> Result<Options, JsValue> {
     };
     let issuer = string_option(options, "issuer");
     if issuer.is_none() && explicit.is_none() {
-        return Err(errors::type_error(&["createDirectAuthConnector: give issuer (for discovery) or every endpoint"]));
+        return Err(errors::type_error(&[
+            "createDirectAuthConnector: give issuer (for discovery) or every endpoint",
+        ]));
     }
     let identity = js::get(options, "identity");
     Ok(Options {
@@ -170,11 +178,21 @@ pub fn create_direct_auth_connector(options: JsValue) -> Result<DirectAuthConnec
 pub fn handle_direct_callback() -> bool {
     let Some(window) = js::window() else { return false };
     let location = window.location();
-    let (Ok(search), Ok(origin)) = (location.search(), location.origin()) else { return false };
+    let (Ok(search), Ok(origin)) = (location.search(), location.origin()) else {
+        return false;
+    };
     let opener = window.opener().ok().filter(|o| !o.is_null() && !o.is_undefined());
-    let parent = window.parent().ok().flatten().map(JsValue::from).filter(|p| *p != JsValue::from(window.clone()));
+    let parent = window
+        .parent()
+        .ok()
+        .flatten()
+        .map(JsValue::from)
+        .filter(|p| *p != JsValue::from(window.clone()));
     let Some(target) = opener.or(parent) else { return false };
-    let message = js::object(&[("type", &JsValue::from_str(CALLBACK_MESSAGE)), ("search", &JsValue::from_str(&search))]);
+    let message = js::object(&[
+        ("type", &JsValue::from_str(CALLBACK_MESSAGE)),
+        ("search", &JsValue::from_str(&search)),
+    ]);
     let posted = js::call_method(&target, "postMessage", &[&message, &JsValue::from_str(&origin)]).is_ok();
     if posted && window.opener().map(|o| !o.is_null()).unwrap_or(false) {
         let _ = window.close();
@@ -207,11 +225,16 @@ fn code_from_callback(search: &str, expected_state: &str) -> Result<String, JsVa
         }
     }
     if state.as_deref() != Some(expected_state) {
-        let e = named("AuthenticationError", "Sign-in rejected: the callback's state does not match this sign-in");
+        let e = named(
+            "AuthenticationError",
+            "Sign-in rejected: the callback's state does not match this sign-in",
+        );
         return Err(errors::with(e, "check", &JsValue::from_str("state")));
     }
     if let Some(error) = error {
-        let message = description.map(|d| [error.as_str(), ": ", &d].concat()).unwrap_or(error);
+        let message = description
+            .map(|d| [error.as_str(), ": ", &d].concat())
+            .unwrap_or(error);
         return Err(named("AuthenticationError", &message));
     }
     code.ok_or_else(|| named("AuthenticationError", "Sign-in failed: the callback carries no code"))
@@ -236,7 +259,8 @@ impl Direct {
                 let url = [issuer.trim_end_matches('/'), "/.well-known/openid-configuration"].concat();
                 let doc = js_sys::JSON::stringify(&http::get_json(&url).await?)?;
                 let doc: String = doc.into();
-                serde_json::from_str(&doc).map_err(|e| errors::type_error(&["Invalid discovery document: ", &e.to_string()]))?
+                serde_json::from_str(&doc)
+                    .map_err(|e| errors::type_error(&["Invalid discovery document: ", &e.to_string()]))?
             }
             (None, None) => return Err(errors::type_error(&["no issuer"])),
         };
@@ -246,7 +270,8 @@ impl Direct {
     }
 
     fn client(&self, m: &Metadata) -> Result<OidcClient, JsValue> {
-        let bad = |what: &str, e: oauth2::url::ParseError| errors::type_error(&["Invalid ", what, ": ", &e.to_string()]);
+        let bad =
+            |what: &str, e: oauth2::url::ParseError| errors::type_error(&["Invalid ", what, ": ", &e.to_string()]);
         Ok(Client::new(ClientId::new(self.options.client_id.clone()))
             .set_auth_uri(AuthUrl::new(m.authorization_endpoint.clone()).map_err(|e| bad("authorization endpoint", e))?)
             .set_token_uri(TokenUrl::new(m.token_endpoint.clone()).map_err(|e| bad("token endpoint", e))?)
@@ -281,14 +306,23 @@ impl Direct {
         let m = self.metadata().await?;
         let client = self.client(&m)?;
         let (url, state, nonce, verifier) = self.authorization(&client, &scopes, silent);
-        let search = if silent { self.silent_frame(&url).await? } else { self.popup(&url).await? };
+        let search = if silent {
+            self.silent_frame(&url).await?
+        } else {
+            self.popup(&url).await?
+        };
         let code = code_from_callback(&search, state.secret())?;
         let token = client
             .exchange_code(AuthorizationCode::new(code))
             .set_pkce_verifier(verifier)
             .request_async(&http::fetch)
             .await
-            .map_err(|e| named("AuthenticationError", &["Code exchange failed: ", &e.to_string()].concat()))?;
+            .map_err(|e| {
+                named(
+                    "AuthenticationError",
+                    &["Code exchange failed: ", &e.to_string()].concat(),
+                )
+            })?;
         self.session(&m, &token, &scopes, Some(nonce.secret())).await
     }
 
@@ -331,40 +365,39 @@ impl Direct {
         let body = document.body().ok_or_else(|| errors::error(&["No document body"]))?;
         body.append_child(&frame)?;
         let frame_window = js::get(&frame, "contentWindow");
-        let timeout = self.options.silent_timeout_ms;
-        let outcome = callbacks::promise(move |resolve, reject| {
-            let settled = Rc::new(RefCell::new(Some((resolve, reject))));
-            let on_message = {
-                let settled = settled.clone();
-                move |event: JsValue| {
-                    let event: web_sys::MessageEvent = event.unchecked_into();
-                    let from_frame = event.source().is_some_and(|s| JsValue::from(s) == frame_window);
-                    if !from_frame || event.origin() != origin {
-                        return JsValue::UNDEFINED;
-                    }
-                    if let PopupMessage::Response(Ok(Some(search))) = classify_callback(&JsRecord(event.data())) {
-                        if let Some((resolve, _)) = settled.borrow_mut().take() {
-                            let _ = resolve.call1(&JsValue::UNDEFINED, &search.0);
-                        }
-                    }
-                    JsValue::UNDEFINED
+        type Settle = Option<(js_sys::Function, js_sys::Function)>;
+        let settled: Rc<RefCell<Settle>> = Rc::default();
+        let answer = settled.clone();
+        let (listener, message_token) = callbacks::callback(move |event: JsValue| {
+            let event: web_sys::MessageEvent = event.unchecked_into();
+            let from_frame = event.source().is_some_and(|s| JsValue::from(s) == frame_window);
+            if !from_frame || event.origin() != origin {
+                return JsValue::UNDEFINED;
+            }
+            if let PopupMessage::Response(Ok(Some(search))) = classify_callback(&JsRecord(event.data())) {
+                if let Some((resolve, _)) = answer.borrow_mut().take() {
+                    let _ = resolve.call1(&JsValue::UNDEFINED, &search.0);
                 }
-            };
-            let (listener, token) = callbacks::callback(on_message);
-            let _ = window.add_event_listener_with_callback("message", &listener);
-            let (expire, expire_token) = callbacks::callback(move |_| {
-                if let Some((_, reject)) = settled.borrow_mut().take() {
-                    let e = named("AuthenticationError", "Silent sign-in timed out");
-                    let _ = reject.call1(&JsValue::UNDEFINED, &e);
-                }
-                JsValue::UNDEFINED
-            });
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&expire, timeout as i32);
-            callbacks::later(move || {
-                let _ = (listener, token, expire_token);
-            });
+            }
+            JsValue::UNDEFINED
         });
+        let timeout = settled.clone();
+        let (expire, expire_token) = callbacks::callback(move |_| {
+            if let Some((_, reject)) = timeout.borrow_mut().take() {
+                let e = named("AuthenticationError", "Silent sign-in timed out");
+                let _ = reject.call1(&JsValue::UNDEFINED, &e);
+            }
+            JsValue::UNDEFINED
+        });
+        let outcome = callbacks::promise(move |resolve, reject| *settled.borrow_mut() = Some((resolve, reject)));
+        window.add_event_listener_with_callback("message", &listener)?;
+        let timer = window
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&expire, self.options.silent_timeout_ms as i32)?;
         let result = JsFuture::from(outcome).await;
+        let _ = window.remove_event_listener_with_callback("message", &listener);
+        window.clear_timeout_with_handle(timer);
+        callbacks::forget(message_token);
+        callbacks::forget(expire_token);
         frame.remove();
         Ok(js::to_string(&result?))
     }
@@ -385,7 +418,12 @@ impl Direct {
         self.session(&m, &token, &scopes, None).await
     }
 
-    async fn verify_id_token(&self, m: &Metadata, id_token: &str, nonce: Option<&str>) -> Result<IdTokenClaims, JsValue> {
+    async fn verify_id_token(
+        &self,
+        m: &Metadata,
+        id_token: &str,
+        nonce: Option<&str>,
+    ) -> Result<IdTokenClaims, JsValue> {
         let jwt = oidc::decode(id_token).map_err(id_token_error)?;
         let expected = oidc::Expected {
             issuer: &m.issuer,
@@ -448,7 +486,10 @@ impl Direct {
             None => requested.clone(),
         };
         let id = JsValue::from_str(&id_token);
-        let expires = token.expires_in().map(|d| date(now + d.as_secs_f64() * 1000.0)).unwrap_or(JsValue::UNDEFINED);
+        let expires = token
+            .expires_in()
+            .map(|d| date(now + d.as_secs_f64() * 1000.0))
+            .unwrap_or(JsValue::UNDEFINED);
         let provider_info = js::object(&[
             ("idToken", &id),
             ("accessToken", &JsValue::from_str(token.access_token().secret())),
@@ -456,13 +497,32 @@ impl Direct {
             ("expiresAt", &expires),
         ]);
         let claim = |name: &str| claims.string(name).map(JsValue::from_str).unwrap_or(JsValue::UNDEFINED);
-        let profile = js::object(&[("email", &claim("email")), ("displayName", &claim("name")), ("picture", &claim("picture"))]);
-        let user = JsValue::from_str(&oidc::user_entity_ref(&claims, &self.options.identity_claim, &self.options.namespace));
+        let profile = js::object(&[
+            ("email", &claim("email")),
+            ("displayName", &claim("name")),
+            ("picture", &claim("picture")),
+        ]);
+        let user = JsValue::from_str(&oidc::user_entity_ref(
+            &claims,
+            &self.options.identity_claim,
+            &self.options.namespace,
+        ));
         let refs: JsValue = js_sys::Array::of1(&user).into();
-        let identity = js::object(&[("type", &JsValue::from_str("user")), ("userEntityRef", &user), ("ownershipEntityRefs", &refs)]);
-        let backstage_identity =
-            js::object(&[("token", &id), ("identity", &identity), ("expiresAt", &date(claims.exp * 1000.0))]);
-        Ok(js::object(&[("providerInfo", &provider_info), ("profile", &profile), ("backstageIdentity", &backstage_identity)]))
+        let identity = js::object(&[
+            ("type", &JsValue::from_str("user")),
+            ("userEntityRef", &user),
+            ("ownershipEntityRefs", &refs),
+        ]);
+        let backstage_identity = js::object(&[
+            ("token", &id),
+            ("identity", &identity),
+            ("expiresAt", &date(claims.exp * 1000.0)),
+        ]);
+        Ok(js::object(&[
+            ("providerInfo", &provider_info),
+            ("profile", &profile),
+            ("backstageIdentity", &backstage_identity),
+        ]))
     }
 
     /// Forgets the tokens; with an `end_session_endpoint`, ends the provider session too
@@ -480,7 +540,8 @@ impl Direct {
         let mut url = oauth2::url::Url::parse(end).map_err(|e| errors::type_error(&[&e.to_string()]))?;
         {
             let mut q = url.query_pairs_mut();
-            q.append_pair("id_token_hint", &hint).append_pair("client_id", &self.options.client_id);
+            q.append_pair("id_token_hint", &hint)
+                .append_pair("client_id", &self.options.client_id);
             if let Some(back) = &self.options.post_logout_redirect_uri {
                 q.append_pair("post_logout_redirect_uri", back);
             }

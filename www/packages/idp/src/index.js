@@ -6,6 +6,7 @@ import Provider from 'oidc-provider';
 const port = Number(process.env.IDP_PORT ?? 7011);
 const issuer = `http://127.0.0.1:${port}`;
 const backend = process.env.BACKEND_URL ?? 'http://127.0.0.1:7007';
+const app = process.env.APP_URL ?? 'http://127.0.0.1:3000';
 const tokenTtl = Number(process.env.IDP_TOKEN_TTL ?? 3600);
 
 const provider = new Provider(issuer, {
@@ -19,7 +20,18 @@ const provider = new Provider(issuer, {
       // The generic passport strategy sends the secret in the body.
       token_endpoint_auth_method: 'client_secret_post',
     },
+    {
+      // Direct mode: the app itself is the client, public (no secret), with PKCE.
+      client_id: 'backstage-direct',
+      token_endpoint_auth_method: 'none',
+      redirect_uris: [`${app}/direct-callback.html`],
+      post_logout_redirect_uris: [`${app}/`],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+    },
   ],
+  // The public client calls the token endpoint from the app's pages.
+  clientBasedCORS: (ctx, origin, client) => client.clientId === 'backstage-direct' && origin === app,
   async findAccount(ctx, id) {
     return {
       accountId: id,

@@ -1,0 +1,42 @@
+// Types of backstage-oauth2-wasm/direct: direct mode, plus the same OAuth2 client.
+import type { AuthConnector, OAuth2Session } from './index';
+
+export * from './index';
+
+/** @public */
+export type DirectAuthConnectorOptions = {
+  /** The client registered at the provider as a public client (no secret), with PKCE. */
+  clientId: string;
+  /** The page serving direct-callback.html, registered as a redirect URI. */
+  redirectUri: string;
+  /** The issuer; its /.well-known/openid-configuration gives the endpoints. */
+  issuer?: string;
+  /** Endpoints given explicitly instead of discovery (all three, with `issuer`). */
+  authorizationEndpoint?: string;
+  tokenEndpoint?: string;
+  jwksUri?: string;
+  endSessionEndpoint?: string;
+  /** Leeway for `exp` and `iat`, in seconds (default 60). */
+  clockSkewSeconds?: number;
+  /** The claim naming the user (default `preferred_username`, else `sub`) and the namespace. */
+  identity?: { claim?: string; namespace?: string };
+  /** Sign out at the provider too (RP-initiated logout with id_token_hint); default true. */
+  endSession?: boolean;
+  postLogoutRedirectUri?: string;
+  /** How long a silent (prompt=none) sign-in after a reload may take, in ms (default 10000). */
+  silentTimeoutMs?: number;
+};
+
+/** A Backstage AuthConnector that signs in straight at an OpenID Connect provider. */
+export declare class DirectAuthConnector implements AuthConnector<OAuth2Session> {
+  private constructor();
+  createSession(options: { scopes: Set<string>; instantPopup?: boolean }): Promise<OAuth2Session>;
+  refreshSession(options?: { scopes: Set<string> }): Promise<OAuth2Session>;
+  removeSession(): Promise<void>;
+  free(): void;
+}
+
+export declare function createDirectAuthConnector(options: DirectAuthConnectorOptions): DirectAuthConnector;
+
+/** For a redirect URI page that is part of the app: posts the response to the opener or parent. */
+export declare function handleDirectCallback(): boolean;

@@ -1,0 +1,184 @@
+// Direct mode end to end: the Backstage app of www/ signing in at oidc-provider itself
+// (public client, PKCE, CORS), with no Backstage backend running, in headless Chromium.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { launch } from './harness/browser.mjs';
+import { startStack, APP, BACKEND, IDP } from '../www/stack.mjs';
+
+const root = new URL('../', import.meta.url);
+const direct = readFileSync(new URL('pkg/direct.js', root));
+let stack, browser, context;
+
+before(async () => {
+  stack = await startStack({ direct: true });
+  browser = await launch();
+  context = await browser.newContext();
+  await context.route(`${APP}/e2e/direct.js`, route => route.fulfill({ body: direct, contentType: 'text/javascript' }));
+});
+
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+/** Logs in and consents in the provider's popup, as far as it asks (a provider session
+ * and a remembered consent close the popup without any page). */
+async function login(popup, user) {
+  const closed = popup.waitForEvent('close');
+  try {
+    await popup.waitForLoadState();
+    const form = popup.getByPlaceholder('Enter any login');
+    if (await form.isVisible().catch(() => false)) {
+      await form.fill(user);
+      await popup.getByPlaceholder('and password').fill('any password');
+      await popup.getByRole('button', { name: 'Sign-in' }).click();
+    }
+    await Promise.race([popup.getByRole('button', { name: 'Continue' }).click(), closed]);
+  } catch (e) {
+    if (!popup.isClosed()) throw e;
+  }
+}
+
+/** Runs `fn(connector)` in the page with a connector from pkg/direct.js. */
+const withConnector = (page, fn) =>
+  page.evaluate(
+    async ([fn, idp, app]) => {
+      const { createDirectAuthConnector } = await import('/e2e/direct.js');
+      const connector = createDirectAuthConnector({ issuer: idp, clientId: 'backstage-direct', redirectUri: `${app}/direct-callback.html`, endSession: false });
+      const settle = p => p.then(v => ({ ok: v }), e => ({ err: { name: e.name, message: e.message, check: e.check } }));
+      return new Function('connector', 'settle', `return (${fn})(connector, settle)`)(connector, settle);
+    },
+    [fn.toString(), IDP, APP],
+  );
+
+/** A sign-in through the connector in `page`, answering the popup as `user`. */
+async function connectorSignIn(page, user, fn) {
+  const [popup, result] = await Promise.all([
+    context.waitForEvent('page').then(async p => (await login(p, user), p)),
+    withConnector(page, fn),
+  ]);
+  return { popup, result };
+}
+
+const signInFn = async (connector, settle) => {
+  const s = await settle(connector.createSession({ scopes: new Set(['openid', 'profile', 'email', 'offline_access']) }));
+  if (s.err) return s;
+  const r = await settle(connector.refreshSession({ scopes: new Set(['openid']) }));
+  const plain = x => ({ accessToken: x.providerInfo.accessToken, idToken: x.providerInfo.idToken, scopes: [...x.providerInfo.scopes], identity: x.backstageIdentity.identity, profile: x.profile, expiresAt: x.providerInfo.expiresAt instanceof Date });
+  return { first: plain(s.ok), refreshed: r.err ? r : plain(r.ok) };
+};
+
+test('signs in through the SignInPage with no Backstage backend in the path', async () => {
+  const page = await context.newPage();
+  const toBackend = [];
+  page.on('request', r => r.url().startsWith(BACKEND) && toBackend.push(r.url()));
+  const tokens = page.waitForResponse(r => r.url() === `${IDP}/token` && r.request().method() === 'POST');
+  await page.goto(APP + '/');
+  await page.getByText('Sign in with the demo OpenID Connect provider').waitFor();
+  const [popup] = await Promise.all([context.waitForEvent('page'), page.getByRole('button', { name: /sign in/i }).click()]);
+  await login(popup, 'carol');
+  await page.getByTestId('user-entity-ref').filter({ hasText: 'user:default/carol' }).waitFor();
+  assert.equal(await page.getByTestId('email').textContent(), 'carol@example.test');
+  assert.deepEqual(toBackend, []);
+  // What the app received is real: the ID token verifies against the IdP's keys, and the
+  // access token is accepted by its userinfo endpoint.
+  const body = await (await tokens).json();
+  const { payload } = await jwtVerify(body.id_token, createRemoteJWKSet(new URL(`${IDP}/jwks`)), { issuer: IDP, audience: 'backstage-direct' });
+  assert.equal(payload.sub, 'carol');
+  const me = await fetch(`${IDP}/me`, { headers: { authorization: `Bearer ${body.access_token}` } });
+  assert.equal(me.status, 200);
+  await page.close();
+});
+
+test('a reload signs in again silently (prompt=none) from the provider session', async () => {
+  const page = await context.newPage();
+  const silent = page.waitForRequest(r => r.url().startsWith(`${IDP}/auth?`) && new URL(r.url()).searchParams.get('prompt') === 'none');
+  await page.goto(APP + '/');
+  await silent;
+  await page.getByTestId('user-entity-ref').filter({ hasText: 'user:default/carol' }).waitFor();
+  assert.equal(context.pages().length, 1, 'no popup');
+  await page.close();
+});
+
+test('code + PKCE sign-in, then a refresh_token grant; both access tokens are accepted', async () => {
+  const page = await context.newPage();
+  await page.goto(APP + '/blank');
+  const { result } = await connectorSignIn(page, 'carol', signInFn);
+  assert.equal(result.first.identity.userEntityRef, 'user:default/carol');
+  assert.deepEqual(result.first.identity.ownershipEntityRefs, ['user:default/carol']);
+  assert.equal(result.first.profile.email, 'carol@example.test');
+  assert.ok(result.first.expiresAt);
+  assert.notEqual(result.refreshed.accessToken, result.first.accessToken, 'a new access token from the refresh grant');
+  for (const token of [result.first.accessToken, result.refreshed.accessToken]) {
+    const me = await fetch(`${IDP}/me`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(me.status, 200);
+  }
+  await page.close();
+});
+
+const b64 = s => Buffer.from(s, 'base64url').toString();
+const enc = o => Buffer.from(JSON.stringify(o)).toString('base64url');
+
+for (const [label, tamper, check] of [
+  ['an ID token for another audience', ([h, p, s]) => [h, enc({ ...JSON.parse(b64(p)), aud: 'someone-else' }), s], 'aud'],
+  ['an expired ID token', ([h, p, s]) => [h, enc({ ...JSON.parse(b64(p)), exp: Math.floor(Date.now() / 1000) - 3600 }), s], 'exp'],
+  ['an ID token with a bad signature', ([h, p, s]) => [h, p, s.slice(0, -4) + (s.endsWith('AAAA') ? 'BBBB' : 'AAAA')], 'signature'],
+]) {
+  test(`rejects ${label}, naming the failed check`, async () => {
+    const page = await context.newPage();
+    await page.goto(APP + '/blank');
+    await page.route(`${IDP}/token`, async route => {
+      const response = await route.fetch();
+      const body = await response.json();
+      body.id_token = tamper(body.id_token.split('.')).join('.');
+      await route.fulfill({ response, json: body });
+    });
+    const { result } = await connectorSignIn(page, 'carol', signInFn);
+    assert.equal(result.err.name, 'IdTokenValidationError');
+    assert.equal(result.err.check, check);
+    await page.close();
+  });
+}
+
+test('rejects a replayed authorization response (old code and state)', async () => {
+  const page = await context.newPage();
+  await page.goto(APP + '/blank');
+  let first;
+  const record = r => {
+    if (r.url().startsWith(`${APP}/direct-callback.html?`)) first ??= new URL(r.url()).search;
+  };
+  context.on('request', record);
+  const once = async (connector, settle) => {
+    const r = await settle(connector.createSession({ scopes: new Set(['openid']) }));
+    return r.err ? r : { ok: true };
+  };
+  const a = await connectorSignIn(page, 'carol', once);
+  assert.deepEqual(a.result, { ok: true }, 'the first sign-in works');
+  context.off('request', record);
+  // The second sign-in's popup is answered with the first one's response.
+  await context.route(`${IDP}/auth?*`, route =>
+    route.fulfill({ status: 302, headers: { location: `${APP}/direct-callback.html${first}` } }),
+  );
+  const b = await withConnector(page, once);
+  await context.unroute(`${IDP}/auth?*`);
+  assert.equal(b.err?.name, 'AuthenticationError', JSON.stringify(b.err));
+  assert.equal(b.err.check, 'state');
+  await page.close();
+});
+
+test('sign-out ends the provider session (RP-initiated logout with id_token_hint)', async () => {
+  const page = await context.newPage();
+  await page.goto(APP + '/');
+  await page.getByTestId('user-entity-ref').filter({ hasText: 'user:default/carol' }).waitFor();
+  const end = page.waitForRequest(r => r.url().startsWith(`${IDP}/session/end`));
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  const url = new URL((await end).url());
+  assert.ok(url.searchParams.get('id_token_hint'));
+  assert.equal(url.searchParams.get('post_logout_redirect_uri'), `${APP}/`);
+  await page.getByRole('button', { name: /yes, sign me out/i }).click();
+  await page.waitForURL(`${APP}/`);
+  await page.getByText('Sign in with the demo OpenID Connect provider').waitFor();
+  await page.close();
+});
