@@ -7,8 +7,12 @@ export * from './index';
 export type DirectAuthConnectorOptions = {
   /** The client registered at the provider as a public client (no secret), with PKCE. */
   clientId: string;
-  /** The page serving direct-callback.html, registered as a redirect URI. */
+  /** The page serving direct-callback.html, registered as a redirect URI (popup and silent
+   * sign-ins). */
   redirectUri: string;
+  /** For `flow: 'redirect'`: the app page the provider returns to, registered as a redirect
+   * URI too (default: the app's origin + '/'). The app completes the sign-in when it loads. */
+  returnUri?: string;
   /** The issuer; its /.well-known/openid-configuration gives the endpoints. */
   issuer?: string;
   /** Endpoints given explicitly instead of discovery (all three, with `issuer`). */
@@ -23,6 +27,9 @@ export type DirectAuthConnectorOptions = {
   /** Sign out at the provider too (RP-initiated logout with id_token_hint); default true. */
   endSession?: boolean;
   postLogoutRedirectUri?: string;
+  /** `'popup'` (default) or `'redirect'`: a full-page redirect to the provider and back to
+   * `returnUri`. */
+  flow?: 'popup' | 'redirect';
   /** How long a silent (prompt=none) sign-in after a reload may take, in ms (default 10000). */
   silentTimeoutMs?: number;
 };

@@ -26,7 +26,7 @@ after(async () => {
 /** Logs in and consents in the provider's popup, as far as it asks (a provider session
  * and a remembered consent close the popup without any page). */
 async function login(popup, user) {
-  const closed = popup.waitForEvent('close');
+  const closed = Promise.race([popup.waitForEvent('close'), popup.waitForURL(u => u.href.startsWith(APP), { timeout: 0 })]);
   try {
     await popup.waitForLoadState();
     const form = popup.getByPlaceholder('Enter any login');
@@ -181,4 +181,22 @@ test('sign-out ends the provider session (RP-initiated logout with id_token_hint
   await page.waitForURL(`${APP}/`);
   await page.getByText('Sign in with the demo OpenID Connect provider').waitFor();
   await page.close();
+});
+
+test('full-page redirect flow: leaves for the provider, completes when the app loads again', async () => {
+  await stack.stop();
+  stack = await startStack({ direct: true, flow: 'redirect' });
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await page.goto(APP + '/');
+  await page.getByText('Sign in with the demo OpenID Connect provider').waitFor();
+  await page.getByRole('button', { name: /sign in/i }).click();
+  await page.waitForURL(u => u.href.startsWith(IDP));
+  assert.equal(ctx.pages().length, 1, 'no popup: the page itself went to the provider');
+  await login(page, 'dave');
+  await page.getByTestId('user-entity-ref').filter({ hasText: 'user:default/dave' }).waitFor();
+  const back = new URL(page.url());
+  assert.equal(back.search, '', 'code and state are taken off the address bar');
+  assert.equal(await page.evaluate(() => sessionStorage.length), 0, 'the one-time values are consumed');
+  await ctx.close();
 });

@@ -3,7 +3,8 @@
 import { startStack, APP, BACKEND, IDP } from './stack.mjs';
 
 const direct = process.argv.includes('--direct');
-const stack = await startStack({ direct, log: line => process.env.VERBOSE && console.log(line) });
+const flow = process.argv.includes('--redirect') ? 'redirect' : 'popup';
+const stack = await startStack({ direct, flow, log: line => process.env.VERBOSE && console.log(line) });
 console.log(
   direct
     ? `\nBackstage demo in direct mode: open ${APP}  (identity provider ${IDP}, no auth backend)`

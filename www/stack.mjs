@@ -36,7 +36,10 @@ function run(name, args, cwd, env, log) {
 
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.woff2': 'font/woff2' };
 
-const DIRECT_CONFIG = { context: 'direct-mode', data: { auth: { direct: { issuer: IDP, clientId: 'backstage-direct' } } } };
+const directConfig = flow => ({
+  context: 'direct-mode',
+  data: { auth: { direct: { issuer: IDP, clientId: 'backstage-direct', flow } } },
+});
 
 function withConfig(html, extra) {
   return html.replace(/(<script type="backstage\.io\/config">)([\s\S]*?)(<\/script>)/, (_, open, json, close) =>
@@ -44,14 +47,14 @@ function withConfig(html, extra) {
   );
 }
 
-function serveApp(dist, direct) {
+function serveApp(dist, direct, flow) {
   const index = join(dist, 'index.html');
   const server = http.createServer((req, res) => {
     const path = join(dist, decodeURIComponent(new URL(req.url, APP).pathname));
     const file = path.startsWith(dist) && existsSync(path) && extname(path) ? path : index;
     res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
     const body = readFileSync(file);
-    res.end(file === index && direct ? withConfig(body.toString(), DIRECT_CONFIG) : body);
+    res.end(file === index && direct ? withConfig(body.toString(), directConfig(flow)) : body);
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -68,8 +71,9 @@ async function assertFree(url) {
 }
 
 /** Starts the servers; `tokenTtl` sets the IdP's access and ID token lifetime; `direct`
- * leaves the backend out and points the app at the IdP. */
-export async function startStack({ tokenTtl = 3600, direct = false, log = () => {} } = {}) {
+ * leaves the backend out and points the app at the IdP, signing in by `flow` ('popup' or
+ * 'redirect'). */
+export async function startStack({ tokenTtl = 3600, direct = false, flow = 'popup', log = () => {} } = {}) {
   const dist = join(www, 'packages/app/dist');
   if (!existsSync(join(dist, 'index.html'))) throw new Error('build the app first: www/packages/app/dist is missing');
   for (const url of [APP, BACKEND, IDP]) await assertFree(url);
@@ -87,7 +91,7 @@ export async function startStack({ tokenTtl = 3600, direct = false, log = () => 
   try {
     await waitFor(`${IDP}/.well-known/openid-configuration`, 'the identity provider', idp);
     if (!direct) await waitFor(`${BACKEND}/api/auth/oauth2/refresh`, 'the Backstage backend', children[1]);
-    app = await serveApp(dist, direct);
+    app = await serveApp(dist, direct, flow);
   } catch (e) {
     await stop();
     throw e;

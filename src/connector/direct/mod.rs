@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 use std::boxed::Box;
 use std::rc::Rc;
 use std::string::{String, ToString};
+use std::vec::Vec;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
@@ -69,7 +70,10 @@ struct Metadata {
 
 struct Options {
     client_id: String,
+    /// The callback page, for popup and silent sign-ins.
     redirect_uri: String,
+    /// The app page a full-page redirect sign-in returns to.
+    return_uri: String,
     issuer: Option<String>,
     explicit: Option<Metadata>,
     leeway_s: f64,
@@ -78,6 +82,27 @@ struct Options {
     end_session: bool,
     post_logout_redirect_uri: Option<String>,
     silent_timeout_ms: f64,
+    /// Full-page redirect instead of a popup.
+    redirect_flow: bool,
+}
+
+/// How a sign-in reaches the provider.
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Popup,
+    /// `prompt=none` in a hidden iframe.
+    Silent,
+    Redirect,
+}
+
+/// A redirect sign-in in flight, kept in `sessionStorage` across the navigation: one-time
+/// values only (the PKCE verifier, `state`, `nonce`), never a token.
+#[derive(Serialize, Deserialize)]
+struct Pending {
+    state: String,
+    nonce: String,
+    verifier: String,
+    scopes: Vec<String>,
 }
 
 struct Direct {
@@ -146,6 +171,13 @@ fn read_options(options: &JsValue) -> Result<Options, JsValue> {
     Ok(Options {
         client_id: required(options, "clientId")?,
         redirect_uri: required(options, "redirectUri")?,
+        return_uri: match string_option(options, "returnUri") {
+            Some(uri) => uri,
+            None => js::window()
+                .and_then(|w| w.location().origin().ok())
+                .map(|o| [o.as_str(), "/"].concat())
+                .unwrap_or_default(),
+        },
         issuer,
         explicit,
         leeway_s: js::get(options, "clockSkewSeconds").as_f64().unwrap_or(60.0),
@@ -154,6 +186,7 @@ fn read_options(options: &JsValue) -> Result<Options, JsValue> {
         end_session: js::get(options, "endSession").as_bool().unwrap_or(true),
         post_logout_redirect_uri: string_option(options, "postLogoutRedirectUri"),
         silent_timeout_ms: js::get(options, "silentTimeoutMs").as_f64().unwrap_or(10_000.0),
+        redirect_flow: js::get(options, "flow").as_string().as_deref() == Some("redirect"),
     })
 }
 
@@ -269,13 +302,18 @@ impl Direct {
         Ok(m)
     }
 
-    fn client(&self, m: &Metadata) -> Result<OidcClient, JsValue> {
+    /// The client for a sign-in whose answer comes back to `redirect_uri`.
+    fn client_to(&self, m: &Metadata, redirect_uri: &str) -> Result<OidcClient, JsValue> {
         let bad =
             |what: &str, e: oauth2::url::ParseError| errors::type_error(&["Invalid ", what, ": ", &e.to_string()]);
         Ok(Client::new(ClientId::new(self.options.client_id.clone()))
             .set_auth_uri(AuthUrl::new(m.authorization_endpoint.clone()).map_err(|e| bad("authorization endpoint", e))?)
             .set_token_uri(TokenUrl::new(m.token_endpoint.clone()).map_err(|e| bad("token endpoint", e))?)
-            .set_redirect_uri(RedirectUrl::new(self.options.redirect_uri.clone()).map_err(|e| bad("redirectUri", e))?))
+            .set_redirect_uri(RedirectUrl::new(redirect_uri.to_string()).map_err(|e| bad("redirect URI", e))?))
+    }
+
+    fn client(&self, m: &Metadata) -> Result<OidcClient, JsValue> {
+        self.client_to(m, &self.options.redirect_uri)
     }
 
     /// The authorization URL with PKCE, `state` and `nonce`; `silent` asks for `prompt=none`.
@@ -302,16 +340,47 @@ impl Direct {
         (url.to_string(), state, nonce, verifier)
     }
 
-    async fn sign_in(self: Rc<Self>, scopes: ScopeSet, silent: bool) -> Result<JsValue, JsValue> {
+    async fn sign_in(self: Rc<Self>, scopes: ScopeSet, mode: Mode) -> Result<JsValue, JsValue> {
         let m = self.metadata().await?;
-        let client = self.client(&m)?;
-        let (url, state, nonce, verifier) = self.authorization(&client, &scopes, silent);
-        let search = if silent {
-            self.silent_frame(&url).await?
-        } else {
-            self.popup(&url).await?
+        let client = match mode {
+            Mode::Redirect => self.client_to(&m, &self.options.return_uri)?,
+            Mode::Popup | Mode::Silent => self.client(&m)?,
         };
-        let code = code_from_callback(&search, state.secret())?;
+        let (url, state, nonce, verifier) = self.authorization(&client, &scopes, mode == Mode::Silent);
+        let search = match mode {
+            Mode::Silent => self.silent_frame(&url).await?,
+            Mode::Popup => self.popup(&url).await?,
+            Mode::Redirect => {
+                let pending = Pending {
+                    state: state.secret().clone(),
+                    nonce: nonce.secret().clone(),
+                    verifier: verifier.secret().clone(),
+                    scopes: scopes.iter().map(String::from).collect(),
+                };
+                self.store_pending(Some(&pending))?;
+                let window = js::window().ok_or_else(|| errors::error(&["No browser window to sign in from"]))?;
+                window.location().set_href(&url)?;
+                // The page unloads; the sign-in completes on return (`complete_redirect`).
+                core::future::pending::<String>().await
+            }
+        };
+        self.finish(&m, &client, &search, state.secret(), nonce.secret(), verifier, &scopes)
+            .await
+    }
+
+    /// The callback's code, checked against `state`, exchanged with the PKCE verifier.
+    #[allow(clippy::too_many_arguments)]
+    async fn finish(
+        &self,
+        m: &Metadata,
+        client: &OidcClient,
+        search: &str,
+        state: &str,
+        nonce: &str,
+        verifier: oauth2::PkceCodeVerifier,
+        scopes: &ScopeSet,
+    ) -> Result<JsValue, JsValue> {
+        let code = code_from_callback(search, state)?;
         let token = client
             .exchange_code(AuthorizationCode::new(code))
             .set_pkce_verifier(verifier)
@@ -323,7 +392,62 @@ impl Direct {
                     &["Code exchange failed: ", &e.to_string()].concat(),
                 )
             })?;
-        self.session(&m, &token, &scopes, Some(nonce.secret())).await
+        self.session(m, &token, scopes, Some(nonce)).await
+    }
+
+    fn storage_key(&self) -> String {
+        ["backstage-oauth2-wasm:direct:", &self.options.client_id].concat()
+    }
+
+    fn store_pending(&self, pending: Option<&Pending>) -> Result<(), JsValue> {
+        let storage = js::get(&js::global(), "sessionStorage");
+        let key = JsValue::from_str(&self.storage_key());
+        match pending {
+            Some(p) => {
+                let value = serde_json::to_string(p).map_err(|e| errors::error(&[&e.to_string()]))?;
+                js::call_method(&storage, "setItem", &[&key, &JsValue::from_str(&value)])?;
+            }
+            None => {
+                js::call_method(&storage, "removeItem", &[&key])?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Back from a redirect sign-in: the address carries the response and `sessionStorage`
+    /// the sign-in it belongs to. Both are consumed at once, and the response is taken off
+    /// the address bar, so a reload cannot replay it.
+    async fn complete_redirect(&self) -> Option<Result<JsValue, JsValue>> {
+        let window = js::window()?;
+        let location = window.location();
+        let search = location.search().ok()?;
+        if !search.contains("state=") {
+            return None;
+        }
+        let storage = js::get(&js::global(), "sessionStorage");
+        let stored = js::call_method(&storage, "getItem", &[&JsValue::from_str(&self.storage_key())]).ok()?;
+        let pending: Pending = serde_json::from_str(&stored.as_string()?).ok()?;
+        let _ = self.store_pending(None);
+        let clean = [
+            location.pathname().unwrap_or_default(),
+            location.hash().unwrap_or_default(),
+        ]
+        .concat();
+        let history = js::get(&window, "history");
+        let _ = js::call_method_with(
+            &history,
+            "replaceState",
+            &js_sys::Array::of3(&JsValue::NULL, &JsValue::from_str(""), &JsValue::from_str(&clean)),
+        );
+        let scopes: ScopeSet = pending.scopes.into_iter().collect();
+        let verifier = oauth2::PkceCodeVerifier::new(pending.verifier);
+        let result = async {
+            let m = self.metadata().await?;
+            let client = self.client_to(&m, &self.options.return_uri)?;
+            self.finish(&m, &client, &search, &pending.state, &pending.nonce, verifier, &scopes)
+                .await
+        };
+        Some(result.await)
     }
 
     async fn popup(&self, url: &str) -> Result<String, JsValue> {
@@ -403,9 +527,12 @@ impl Direct {
     }
 
     async fn refresh(self: Rc<Self>, scopes: ScopeSet) -> Result<JsValue, JsValue> {
+        if let Some(result) = self.complete_redirect().await {
+            return result;
+        }
         let refresh_token = self.refresh_token.borrow().clone();
         let Some(refresh_token) = refresh_token else {
-            return self.sign_in(scopes, true).await;
+            return self.sign_in(scopes, Mode::Silent).await;
         };
         let m = self.metadata().await?;
         let client = self.client(&m)?;
@@ -558,7 +685,12 @@ impl Direct {
 impl DirectAuthConnector {
     #[wasm_bindgen(js_name = createSession)]
     pub fn create_session(&self, options: JsValue) -> js_sys::Promise {
-        future_to_promise(self.inner.clone().sign_in(scopes_of(&options), false))
+        let mode = if self.inner.options.redirect_flow {
+            Mode::Redirect
+        } else {
+            Mode::Popup
+        };
+        future_to_promise(self.inner.clone().sign_in(scopes_of(&options), mode))
     }
 
     #[wasm_bindgen(js_name = refreshSession)]

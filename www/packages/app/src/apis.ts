@@ -35,13 +35,17 @@ function directConnector(configApi: ConfigApi): AuthConnector<OAuth2Session> | u
     return undefined;
   }
   const appUrl = configApi.getString('app.baseUrl');
+  const flow = direct.getOptionalString('flow') === 'redirect' ? 'redirect' : 'popup';
   let connector: Promise<AuthConnector<OAuth2Session>> | undefined;
   const load = () =>
     (connector ??= import('backstage-oauth2-wasm/direct').then(m =>
       m.createDirectAuthConnector({
         issuer: direct.getString('issuer'),
         clientId: direct.getString('clientId'),
+        flow,
         redirectUri: `${appUrl}/direct-callback.html`,
+        // A full-page sign-in returns to the app itself, which completes it on load.
+        returnUri: `${appUrl}/`,
         postLogoutRedirectUri: `${appUrl}/`,
       }),
     ));

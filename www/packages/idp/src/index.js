@@ -24,7 +24,7 @@ const provider = new Provider(issuer, {
       // Direct mode: the app itself is the client, public (no secret), with PKCE.
       client_id: 'backstage-direct',
       token_endpoint_auth_method: 'none',
-      redirect_uris: [`${app}/direct-callback.html`],
+      redirect_uris: [`${app}/direct-callback.html`, `${app}/`],
       post_logout_redirect_uris: [`${app}/`],
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
