@@ -1,0 +1,123 @@
+//! The `OAuth2Session` a token answer becomes, once its ID token passed every check.
+
+use super::options::Metadata;
+use super::{crypto, http, id_token_error, named, Direct, TokenAnswer};
+use crate::browser::{js, scopes};
+use crate::core::oidc::{self, IdTokenClaims};
+use crate::core::scopes::ScopeSet;
+use oauth2::TokenResponse;
+use std::string::ToString;
+use wasm_bindgen::prelude::*;
+
+fn date(ms: f64) -> JsValue {
+    js_sys::Date::new(&JsValue::from_f64(ms)).into()
+}
+
+impl Direct {
+    async fn verify_id_token(
+        &self,
+        m: &Metadata,
+        id_token: &str,
+        nonce: Option<&str>,
+    ) -> Result<IdTokenClaims, JsValue> {
+        let jwt = oidc::decode(id_token).map_err(id_token_error)?;
+        let expected = oidc::Expected {
+            issuer: &m.issuer,
+            client_id: &self.options.client_id,
+            nonce,
+            now_s: js_sys::Date::now() / 1000.0,
+            leeway_s: self.options.leeway_s,
+        };
+        oidc::validate(&jwt.claims, &expected).map_err(id_token_error)?;
+        let cached = self.jwks.borrow().clone();
+        let jwks = match cached {
+            Some(j) => j,
+            None => {
+                let j = http::get_json(&m.jwks_uri).await?;
+                *self.jwks.borrow_mut() = Some(j.clone());
+                j
+            }
+        };
+        // A key rotated since the JWKS was fetched: fetch once more before giving up.
+        let key = match crypto::find_key(&jwks, &jwt) {
+            Ok(k) => k,
+            Err(_) => {
+                let j = http::get_json(&m.jwks_uri).await?;
+                *self.jwks.borrow_mut() = Some(j.clone());
+                crypto::find_key(&j, &jwt).map_err(id_token_error)?
+            }
+        };
+        crypto::verify(&key, &jwt).await.map_err(id_token_error)?;
+        Ok(jwt.claims)
+    }
+
+    /// An `OAuth2Session` from a token answer; a refresh that brings no new ID token keeps
+    /// the current one.
+    pub(super) async fn session(
+        &self,
+        m: &Metadata,
+        token: &TokenAnswer,
+        requested: &ScopeSet,
+        nonce: Option<&str>,
+    ) -> Result<JsValue, JsValue> {
+        let (id_token, claims) = match &token.extra_fields().id_token {
+            Some(t) => {
+                let claims = self.verify_id_token(m, t, nonce).await?;
+                (t.clone(), claims)
+            }
+            None => self
+                .id_token
+                .borrow()
+                .clone()
+                .ok_or_else(|| named("AuthenticationError", "The provider sent no ID token"))?,
+        };
+        if let Some(rt) = token.refresh_token() {
+            *self.refresh_token.borrow_mut() = Some(rt.clone());
+        }
+        *self.id_token.borrow_mut() = Some((id_token.clone(), claims.clone()));
+
+        let now = js_sys::Date::now();
+        let granted: ScopeSet = match token.scopes() {
+            Some(s) => s.iter().map(|s| s.to_string()).collect(),
+            None => requested.clone(),
+        };
+        let id = JsValue::from_str(&id_token);
+        let expires = token
+            .expires_in()
+            .map(|d| date(now + d.as_secs_f64() * 1000.0))
+            .unwrap_or(JsValue::UNDEFINED);
+        let provider_info = js::object(&[
+            ("idToken", &id),
+            ("accessToken", &JsValue::from_str(token.access_token().secret())),
+            ("scopes", &scopes::to_js_set(&granted).into()),
+            ("expiresAt", &expires),
+        ]);
+        let claim = |name: &str| claims.string(name).map(JsValue::from_str).unwrap_or(JsValue::UNDEFINED);
+        let profile = js::object(&[
+            ("email", &claim("email")),
+            ("displayName", &claim("name")),
+            ("picture", &claim("picture")),
+        ]);
+        let user = JsValue::from_str(&oidc::user_entity_ref(
+            &claims,
+            &self.options.identity_claim,
+            &self.options.namespace,
+        ));
+        let refs: JsValue = js_sys::Array::of1(&user).into();
+        let identity = js::object(&[
+            ("type", &JsValue::from_str("user")),
+            ("userEntityRef", &user),
+            ("ownershipEntityRefs", &refs),
+        ]);
+        let backstage_identity = js::object(&[
+            ("token", &id),
+            ("identity", &identity),
+            ("expiresAt", &date(claims.exp * 1000.0)),
+        ]);
+        Ok(js::object(&[
+            ("providerInfo", &provider_info),
+            ("profile", &profile),
+            ("backstageIdentity", &backstage_identity),
+        ]))
+    }
+}
