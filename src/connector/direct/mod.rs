@@ -80,7 +80,7 @@ pub struct DirectAuthConnector {
     inner: Rc<Direct>,
 }
 
-pub(crate) fn named(name: &str, message: &str) -> JsValue {
+fn named(name: &str, message: &str) -> JsValue {
     errors::named_error(Some(name), message)
 }
 
@@ -122,8 +122,16 @@ impl Direct {
                 let url = [issuer.trim_end_matches('/'), "/.well-known/openid-configuration"].concat();
                 let doc = js_sys::JSON::stringify(&http::get_json(&url).await?)?;
                 let doc: String = doc.into();
-                serde_json::from_str(&doc)
-                    .map_err(|e| errors::type_error(&["Invalid discovery document: ", &e.to_string()]))?
+                let m: Metadata = serde_json::from_str(&doc)
+                    .map_err(|e| errors::type_error(&["Invalid discovery document: ", &e.to_string()]))?;
+                // OpenID Connect Discovery 4.3: the document must be the configured issuer's.
+                if m.issuer.trim_end_matches('/') != issuer.trim_end_matches('/') {
+                    return Err(errors::type_error(&[
+                        "Discovery document is for another issuer: ",
+                        &m.issuer,
+                    ]));
+                }
+                m
             }
             (None, None) => return Err(errors::type_error(&["no issuer"])),
         };
