@@ -199,6 +199,43 @@ pub fn user_entity_ref(claims: &IdTokenClaims, claim: &str, namespace: &str) -> 
     out
 }
 
+/// Why an authorization response (the callback's query) was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallbackError {
+    /// `state` is missing or belongs to another sign-in: forged, replayed, or mixed up.
+    State,
+    /// The provider refused (`error`, with its `error_description` when given).
+    Provider(String),
+    NoCode,
+}
+
+/// The `code` of an authorization response, once its `state` is the one this sign-in sent
+/// (RFC 6749 10.12). The state is checked before anything else, the provider's error included,
+/// so that a forged response cannot even inject a message.
+pub fn authorization_code(query: &str, expected_state: &str) -> Result<String, CallbackError> {
+    let (mut code, mut state, mut error, mut description) = (None, None, None, None);
+    for (k, v) in oauth2::url::form_urlencoded::parse(query.trim_start_matches('?').as_bytes()) {
+        let slot = match k.as_ref() {
+            "code" => &mut code,
+            "state" => &mut state,
+            "error" => &mut error,
+            "error_description" => &mut description,
+            _ => continue,
+        };
+        *slot = Some(v.into_owned());
+    }
+    if state.as_deref() != Some(expected_state) {
+        return Err(CallbackError::State);
+    }
+    if let Some(error) = error {
+        return Err(CallbackError::Provider(match description {
+            Some(d) => [error.as_str(), ": ", &d].concat(),
+            None => error,
+        }));
+    }
+    code.ok_or(CallbackError::NoCode)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -292,6 +329,36 @@ mod tests {
         let other_azp = many.replace("\"nonce\"", "\"azp\":\"api\",\"nonce\"");
         let c = decode(&token(r#"{"alg":"ES256"}"#, &other_azp)).unwrap().claims;
         assert_eq!(validate(&c, &expected(1500.0)), Err(IdTokenError::AuthorizedParty));
+    }
+
+    #[test]
+    fn takes_the_code_only_with_this_sign_ins_state() {
+        assert_eq!(authorization_code("?code=c1&state=s1&iss=x", "s1"), Ok("c1".into()));
+        assert_eq!(authorization_code("code=c%2F1&state=s1", "s1"), Ok("c/1".into()));
+        assert_eq!(
+            authorization_code("?code=c1&state=old", "s1"),
+            Err(CallbackError::State)
+        );
+        assert_eq!(authorization_code("?code=c1", "s1"), Err(CallbackError::State));
+        assert_eq!(
+            authorization_code("?error=access_denied&state=evil&error_description=x", "s1"),
+            Err(CallbackError::State),
+            "a forged error is refused like a forged code"
+        );
+        assert_eq!(
+            authorization_code(
+                "?error=login_required&error_description=End-User+authentication+is+required&state=s1",
+                "s1"
+            ),
+            Err(CallbackError::Provider(
+                "login_required: End-User authentication is required".into()
+            ))
+        );
+        assert_eq!(
+            authorization_code("?error=access_denied&state=s1", "s1"),
+            Err(CallbackError::Provider("access_denied".into()))
+        );
+        assert_eq!(authorization_code("?state=s1", "s1"), Err(CallbackError::NoCode));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use super::named;
 use crate::browser::record::JsRecord;
 use crate::browser::{errors, js};
+use crate::core::oidc::{self, CallbackError};
 use crate::core::record::Record;
 use crate::core::response::PopupMessage;
 use std::string::String;
@@ -49,33 +50,18 @@ pub(super) fn classify_callback(data: &JsRecord) -> PopupMessage<JsRecord> {
     }
 }
 
-/// The authorization response in the callback's query: the code, once `state` matches.
+/// The code of the callback's query, or the JS error for why it is refused.
 pub(super) fn code_from_callback(search: &str, expected_state: &str) -> Result<String, JsValue> {
-    let mut code = None;
-    let mut state = None;
-    let mut error = None;
-    let mut description = None;
-    for (k, v) in oauth2::url::form_urlencoded::parse(search.trim_start_matches('?').as_bytes()) {
-        match k.as_ref() {
-            "code" => code = Some(v.into_owned()),
-            "state" => state = Some(v.into_owned()),
-            "error" => error = Some(v.into_owned()),
-            "error_description" => description = Some(v.into_owned()),
-            _ => {}
-        }
-    }
-    if state.as_deref() != Some(expected_state) {
-        let e = named(
-            "AuthenticationError",
-            "Sign-in rejected: the callback's state does not match this sign-in",
-        );
-        return Err(errors::with(e, "check", &JsValue::from_str("state")));
-    }
-    if let Some(error) = error {
-        let message = description
-            .map(|d| [error.as_str(), ": ", &d].concat())
-            .unwrap_or(error);
-        return Err(named("AuthenticationError", &message));
-    }
-    code.ok_or_else(|| named("AuthenticationError", "Sign-in failed: the callback carries no code"))
+    oidc::authorization_code(search, expected_state).map_err(|e| match e {
+        CallbackError::State => errors::with(
+            named(
+                "AuthenticationError",
+                "Sign-in rejected: the callback's state does not match this sign-in",
+            ),
+            "check",
+            &JsValue::from_str("state"),
+        ),
+        CallbackError::Provider(message) => named("AuthenticationError", &message),
+        CallbackError::NoCode => named("AuthenticationError", "Sign-in failed: the callback carries no code"),
+    })
 }
