@@ -7,7 +7,7 @@ use crate::core::response::PopupMessage;
 use alloc::boxed::Box;
 use alloc::rc::Rc;
 use alloc::string::String;
-use core::cell::RefCell;
+use core::cell::{Cell, RefCell};
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, Url, Window};
@@ -62,6 +62,8 @@ struct Hooks {
 struct Waiting {
     done: RefCell<Option<Done>>,
     target_origin: RefCell<Option<String>>,
+    /// The poll saw the popup closed once; the answer may still be queued.
+    closed_once: Cell<bool>,
     hooks: RefCell<Option<Hooks>>,
     window: Window,
 }
@@ -125,6 +127,7 @@ fn wait(window: &Window, popup: Window, origin: String, classify: Classify, done
     let waiting = Rc::new(Waiting {
         done: RefCell::new(Some(done)),
         target_origin: RefCell::new(None),
+        closed_once: Cell::new(false),
         hooks: RefCell::new(None),
         window: window.clone(),
     });
@@ -149,7 +152,9 @@ fn wait(window: &Window, popup: Window, origin: String, classify: Classify, done
     });
     let w = waiting.clone();
     let (poll_closed, poll_token) = callbacks::callback(move |_| {
-        if popup.closed().unwrap_or(false) {
+        // A popup that posts its answer and closes at once can be seen closed before its
+        // message event is handled: wait one more tick before calling it closed.
+        if popup.closed().unwrap_or(false) && w.closed_once.replace(true) {
             let app_origin = w.window.location().origin().unwrap_or_default();
             let message = closed_message(w.target_origin.borrow().as_deref(), &app_origin);
             w.finish(Err(errors::named_error(Some(POPUP_CLOSED_ERROR), &message)));
