@@ -1,5 +1,5 @@
-// Turns the wasm-bindgen output into the npm package's two entry points. The wasm is
-// embedded and instantiated synchronously at import: `OAuth2.create()` is synchronous in
+// Turns one variant's wasm-bindgen output into its package entry, as ESM (`<entry>.js`)
+// and CommonJS (`<entry>.cjs`). The wasm is embedded and instantiated synchronously at import: `OAuth2.create()` is synchronous in
 // Backstage, and stock Backstage builds (Rspack without asyncWebAssembly, Jest) cannot
 // load a separate .wasm file.
 import { build } from '../tests/node_modules/esbuild/lib/main.js';

@@ -1,8 +1,9 @@
 //! A WebAssembly drop-in for the `OAuth2` client of `@backstage/core-app-api`.
 //!
-//! Layers, each only calling the next: `api` (the JS-facing class) → `core` (the pure
-//! session manager) → `connector` (Backstage backend or a JS-supplied connector) →
-//! `browser` (fetch, popup, locks, timers).
+//! Layers: `api` (the JS-facing class) asks `core` (the pure session manager, a state
+//! machine with no browser types) and runs the effects it returns through a `connector`
+//! (the Backstage backend, a JS-supplied connector, or direct mode at an OpenID Connect
+//! provider), which uses `browser` (fetch, popup, Web Locks, callbacks from JS).
 #![no_std]
 
 extern crate alloc;
