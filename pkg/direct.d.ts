@@ -30,6 +30,10 @@ export type DirectAuthConnectorOptions = {
   /** `'popup'` (default) or `'redirect'`: a full-page redirect to the provider and back to
    * `returnUri`. */
   flow?: 'popup' | 'redirect';
+  /** Where `getProfile()` comes from: the ID token's claims (default) or the userinfo
+   * endpoint (`'userinfo'`, one request per sign-in or refresh). */
+  profile?: 'idToken' | 'userinfo';
+  userinfoEndpoint?: string;
   /** How long a silent (prompt=none) sign-in after a reload may take, in ms (default 10000). */
   silentTimeoutMs?: number;
 };

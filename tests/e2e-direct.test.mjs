@@ -42,22 +42,22 @@ async function login(popup, user) {
 }
 
 /** Runs `fn(connector)` in the page with a connector from pkg/direct.js. */
-const withConnector = (page, fn) =>
+const withConnector = (page, fn, extra = {}) =>
   page.evaluate(
-    async ([fn, idp, app]) => {
+    async ([fn, idp, app, extra]) => {
       const { createDirectAuthConnector } = await import('/e2e/direct.js');
-      const connector = createDirectAuthConnector({ issuer: idp, clientId: 'backstage-direct', redirectUri: `${app}/direct-callback.html`, endSession: false });
+      const connector = createDirectAuthConnector({ issuer: idp, clientId: 'backstage-direct', redirectUri: `${app}/direct-callback.html`, endSession: false, ...extra });
       const settle = p => p.then(v => ({ ok: v }), e => ({ err: { name: e.name, message: e.message, check: e.check } }));
       return new Function('connector', 'settle', `return (${fn})(connector, settle)`)(connector, settle);
     },
-    [fn.toString(), IDP, APP],
+    [fn.toString(), IDP, APP, extra],
   );
 
 /** A sign-in through the connector in `page`, answering the popup as `user`. */
-async function connectorSignIn(page, user, fn) {
+async function connectorSignIn(page, user, fn, extra) {
   const [popup, result] = await Promise.all([
     context.waitForEvent('page').then(async p => (await login(p, user), p)),
-    withConnector(page, fn),
+    withConnector(page, fn, extra),
   ]);
   return { popup, result };
 }
@@ -115,6 +115,21 @@ test('code + PKCE sign-in, then a refresh_token grant; both access tokens are ac
     const me = await fetch(`${IDP}/me`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(me.status, 200);
   }
+  await page.close();
+});
+
+test('the profile can come from the userinfo endpoint', async () => {
+  const page = await context.newPage();
+  await page.goto(APP + '/blank');
+  const requests = [];
+  page.on('request', r => r.url().startsWith(`${IDP}/me`) && requests.push(r.headers().authorization?.split(' ')[0]));
+  const profileOf = async (connector, settle) => {
+    const s = await settle(connector.createSession({ scopes: new Set(['openid', 'profile', 'email']) }));
+    return s.err ?? s.ok.profile;
+  };
+  const { result } = await connectorSignIn(page, 'carol', profileOf, { profile: 'userinfo' });
+  assert.deepEqual(result, { email: 'carol@example.test', displayName: 'carol', picture: undefined });
+  assert.deepEqual(requests, ['Bearer']);
   await page.close();
 });
 

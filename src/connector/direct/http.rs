@@ -55,7 +55,18 @@ pub async fn fetch(request: HttpRequest) -> Result<HttpResponse, FetchError> {
 
 /// GET a JSON document (discovery, JWKS) as a JS value.
 pub async fn get_json(url: &str) -> Result<JsValue, JsValue> {
-    let response = JsFuture::from(js::fetch(url, &JsValue::UNDEFINED)?).await?;
+    get(url, &JsValue::UNDEFINED).await
+}
+
+/// GET a JSON resource with a bearer token (the userinfo endpoint).
+pub async fn get_json_with_token(url: &str, access_token: &str) -> Result<JsValue, JsValue> {
+    let bearer = ["Bearer ", access_token].concat();
+    let headers = js::object(&[("authorization", &JsValue::from_str(&bearer))]);
+    get(url, &js::object(&[("headers", &headers)])).await
+}
+
+async fn get(url: &str, init: &JsValue) -> Result<JsValue, JsValue> {
+    let response = JsFuture::from(js::fetch(url, init)?).await?;
     let response: web_sys::Response = response.unchecked_into();
     if !response.ok() {
         return Err(crate::browser::errors::error(&[

@@ -14,6 +14,8 @@ pub(super) struct Metadata {
     pub(super) jwks_uri: String,
     #[serde(default)]
     pub(super) end_session_endpoint: Option<String>,
+    #[serde(default)]
+    pub(super) userinfo_endpoint: Option<String>,
 }
 
 pub(super) struct Options {
@@ -32,6 +34,8 @@ pub(super) struct Options {
     pub(super) silent_timeout_ms: f64,
     /// Full-page redirect instead of a popup.
     pub(super) redirect_flow: bool,
+    /// The profile from the userinfo endpoint instead of the ID token's claims.
+    pub(super) profile_from_userinfo: bool,
 }
 
 fn string_option(options: &JsValue, key: &str) -> Option<String> {
@@ -60,6 +64,7 @@ pub(super) fn read_options(options: &JsValue) -> Result<Options, JsValue> {
             token_endpoint,
             jwks_uri,
             end_session_endpoint: string_option(options, "endSessionEndpoint"),
+            userinfo_endpoint: string_option(options, "userinfoEndpoint"),
         }),
         _ => None,
     };
@@ -89,5 +94,6 @@ pub(super) fn read_options(options: &JsValue) -> Result<Options, JsValue> {
         post_logout_redirect_uri: string_option(options, "postLogoutRedirectUri"),
         silent_timeout_ms: js::get(options, "silentTimeoutMs").as_f64().unwrap_or(10_000.0),
         redirect_flow: js::get(options, "flow").as_string().as_deref() == Some("redirect"),
+        profile_from_userinfo: js::get(options, "profile").as_string().as_deref() == Some("userinfo"),
     })
 }

@@ -93,11 +93,22 @@ impl Direct {
             ("expiresAt", &expires),
         ]);
         let claim = |name: &str| claims.string(name).map(JsValue::from_str).unwrap_or(JsValue::UNDEFINED);
-        let profile = js::object(&[
-            ("email", &claim("email")),
-            ("displayName", &claim("name")),
-            ("picture", &claim("picture")),
-        ]);
+        let profile = match (&m.userinfo_endpoint, self.options.profile_from_userinfo) {
+            (Some(endpoint), true) => {
+                let info = http::get_json_with_token(endpoint, token.access_token().secret()).await?;
+                let field = |name: &str| js::get(&info, name);
+                js::object(&[
+                    ("email", &field("email")),
+                    ("displayName", &field("name")),
+                    ("picture", &field("picture")),
+                ])
+            }
+            _ => js::object(&[
+                ("email", &claim("email")),
+                ("displayName", &claim("name")),
+                ("picture", &claim("picture")),
+            ]),
+        };
         let user = JsValue::from_str(&oidc::user_entity_ref(
             &claims,
             &self.options.identity_claim,
