@@ -44,13 +44,15 @@ pub async fn fetch(request: HttpRequest) -> Result<HttpResponse, FetchError> {
     let bytes = JsFuture::from(response.array_buffer().map_err(failed)?)
         .await
         .map_err(failed)?;
-    let mut builder = oauth2::http::Response::builder().status(response.status());
+    let mut answer = oauth2::http::Response::new(js_sys::Uint8Array::new(&bytes).to_vec());
+    *answer.status_mut() =
+        oauth2::http::StatusCode::from_u16(response.status()).map_err(|e| FetchError(e.to_string()))?;
+    // The oauth2 crate reads the answer only when its content type is JSON.
     if let Ok(Some(content_type)) = response.headers().get("content-type") {
-        builder = builder.header("content-type", content_type);
+        let value = oauth2::http::HeaderValue::from_str(&content_type).map_err(|e| FetchError(e.to_string()))?;
+        answer.headers_mut().insert(oauth2::http::header::CONTENT_TYPE, value);
     }
-    builder
-        .body(js_sys::Uint8Array::new(&bytes).to_vec())
-        .map_err(|e| FetchError(e.to_string()))
+    Ok(answer)
 }
 
 /// GET a JSON document (discovery, JWKS) as a JS value.

@@ -107,6 +107,17 @@ pub fn create_direct_auth_connector(options: JsValue) -> Result<DirectAuthConnec
     })
 }
 
+/// 32 random bytes from `crypto.getRandomValues`, base64url: 256 bits, as RFC 7636 asks
+/// of a PKCE verifier, and plenty for `state` and `nonce`.
+/// Fails rather than fall back to anything weaker.
+fn random_token() -> Result<String, JsValue> {
+    use base64::Engine;
+    let bytes = js_sys::Uint8Array::new_with_length(32);
+    let crypto = js::get(&js::global(), "crypto");
+    js::call_method(&crypto, "getRandomValues", &[&bytes])?;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes.to_vec()))
+}
+
 fn scopes_of(options: &JsValue) -> ScopeSet {
     scopes::from_iterable(&js::get(options, "scopes"))
 }
@@ -160,11 +171,15 @@ impl Direct {
         client: &OidcClient,
         scopes: &ScopeSet,
         silent: bool,
-    ) -> (String, CsrfToken, CsrfToken, oauth2::PkceCodeVerifier) {
-        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
-        let nonce = CsrfToken::new_random();
+    ) -> Result<(String, CsrfToken, CsrfToken, oauth2::PkceCodeVerifier), JsValue> {
+        // Secrets straight from the browser's CSPRNG (crypto.getRandomValues); the oauth2
+        // crate's own generator would ship a ChaCha implementation to do the same.
+        let verifier = oauth2::PkceCodeVerifier::new(random_token()?);
+        let challenge = PkceCodeChallenge::from_code_verifier_sha256(&verifier);
+        let nonce = CsrfToken::new(random_token()?);
+        let state = CsrfToken::new(random_token()?);
         let mut request = client
-            .authorize_url(CsrfToken::new_random)
+            .authorize_url(move || state)
             .set_pkce_challenge(challenge)
             .add_extra_param("nonce", nonce.secret().clone())
             .add_scopes(scopes.iter().map(|s| Scope::new(s.to_string())));
@@ -175,7 +190,7 @@ impl Direct {
             request = request.add_extra_param("prompt", "consent");
         }
         let (url, state) = request.url();
-        (url.to_string(), state, nonce, verifier)
+        Ok((url.to_string(), state, nonce, verifier))
     }
 
     async fn sign_in(self: Rc<Self>, scopes: ScopeSet, mode: Mode) -> Result<JsValue, JsValue> {
@@ -184,7 +199,7 @@ impl Direct {
             Mode::Redirect => self.client_to(&m, &self.options.return_uri)?,
             Mode::Popup | Mode::Silent => self.client(&m)?,
         };
-        let (url, state, nonce, verifier) = self.authorization(&client, &scopes, mode == Mode::Silent);
+        let (url, state, nonce, verifier) = self.authorization(&client, &scopes, mode == Mode::Silent)?;
         let search = match mode {
             Mode::Silent => self.silent_frame(&url).await?,
             Mode::Popup => self.popup(&url).await?,
