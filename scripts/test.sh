@@ -23,7 +23,7 @@ step "package build"
 scripts/build.sh
 
 step "browser tests (wasm-pack, headless Chromium)"
-CHROMEDRIVER=/usr/bin/chromedriver wasm-pack --log-level warn test --headless --chrome
+CHROMEDRIVER=/usr/bin/chromedriver wasm-pack --log-level warn test --headless --chrome --features direct
 
 step "TypeScript drop-in check"
 (cd tests && npx tsc -p types/tsconfig.json)

@@ -5,7 +5,7 @@
 //! Tokens, the refresh token included, live only in this object's memory.
 
 mod callback;
-mod crypto;
+pub mod crypto;
 mod frames;
 mod http;
 mod options;
