@@ -476,6 +476,32 @@ test('sessionState$ is a replaying, de-duplicating observable with working subsc
   });
 });
 
+test('sessionState$: an observer unsubscribed during a delivery misses it; start() is not called', async () => {
+  const { result } = await same(async ({ impl }) => {
+    const h = await import('/harness/page.js');
+    const c = h.client(impl);
+    const obs = c.api.sessionState$();
+    const seen = [];
+    let b;
+    obs.subscribe({
+      start: s => seen.push('start:' + typeof s.unsubscribe),
+      next: v => {
+        seen.push('A:' + v);
+        if (v === 'SignedIn') b.unsubscribe();
+      },
+    });
+    b = obs.subscribe(v => seen.push('B:' + v));
+    const c2 = obs.subscribe({ start: s => s.unsubscribe(), next: v => seen.push('C:' + v) });
+    await h.signInNow(c);
+    return { seen, closedByStart: c2.closed, bClosed: b.closed };
+  });
+  assert.deepEqual(result, {
+    seen: ['A:SignedOut', 'B:SignedOut', 'C:SignedOut', 'A:SignedIn', 'C:SignedIn'],
+    closedByStart: false,
+    bClosed: true,
+  });
+});
+
 test('bad create options and bad arguments become JS errors, never a dead wasm instance', async () => {
   const { result } = await run('wasm', async ({ impl }) => {
     const h = await import('/harness/page.js');

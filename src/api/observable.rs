@@ -23,14 +23,23 @@ impl Subject {
         })
     }
 
-    /// Delivers `state` to every observer. The list is copied first so observers may
-    /// subscribe or unsubscribe while being called.
+    /// Delivers `state` to the observers subscribed now, in order. Each is looked up again
+    /// just before its turn, so one unsubscribed by an earlier observer is skipped (as with
+    /// zen-observable), and no borrow is held while JS runs.
     pub fn next(&self, state: SessionState) {
         self.current.set(state);
-        let observers: Vec<JsValue> = self.observers.borrow().iter().map(|(_, o)| o.clone()).collect();
+        let ids: Vec<u32> = self.observers.borrow().iter().map(|(id, _)| *id).collect();
         let value = JsValue::from_str(state.as_str());
-        for o in &observers {
-            notify(o, &value);
+        for id in ids {
+            let observer = self
+                .observers
+                .borrow()
+                .iter()
+                .find(|(i, _)| *i == id)
+                .map(|(_, o)| o.clone());
+            if let Some(o) = observer {
+                notify(&o, &value);
+            }
         }
     }
 
@@ -70,7 +79,8 @@ impl SessionStateObservable {
 
 #[wasm_bindgen]
 impl SessionStateObservable {
-    /// `subscribe(observer)` or `subscribe(next, error, complete)`.
+    /// `subscribe(observer)` or `subscribe(next, error, complete)`: the current state at once,
+    /// then every change. (Like core-app-api's subject, no `observer.start` is called.)
     pub fn subscribe(&self, observer: JsValue, error: JsValue, complete: JsValue) -> Subscription {
         let observer = if observer.is_object() {
             observer
