@@ -27,97 +27,88 @@ const encodeName = s => {
   return [...encodeLeb(b.length), ...b];
 };
 const shortName = i => '$' + i.toString(36);
+const text = (wasm, p) => {
+  const [len, start] = leb(wasm, p);
+  return [wasm.subarray(start, start + len).toString('utf8'), start + len];
+};
 
-export function shortenImports(wasm, js, moduleName, newModule = 'w') {
+/**
+ * Rewrites the vector section `id` of `wasm`: `entry(p)` reads the entry at `p` and returns
+ * its new bytes and the position after it. Returns the new module.
+ */
+function rewriteSection(wasm, id, entry) {
   let pos = 8;
-  const renames = new Map();
   while (pos < wasm.length) {
-    const id = wasm[pos];
     const [size, bodyStart] = leb(wasm, pos + 1);
     const end = bodyStart + size;
-    if (id !== 2) {
-      pos = end;
-      continue;
-    }
-    let [count, p] = leb(wasm, bodyStart);
-    const body = [...encodeLeb(count)];
-    for (let i = 0; i < count; i++) {
-      const [mlen, m0] = leb(wasm, p);
-      const mod = wasm.subarray(m0, m0 + mlen).toString('utf8');
-      const [flen, f0] = leb(wasm, m0 + mlen);
-      const field = wasm.subarray(f0, f0 + flen).toString('utf8');
-      p = f0 + flen;
-      const descStart = p;
-      const kind = wasm[p++];
-      if (kind === 0) [, p] = leb(wasm, p);
-      else if (kind === 1) {
-        p++;
-        const flags = wasm[p++];
-        [, p] = leb(wasm, p);
-        if (flags & 1) [, p] = leb(wasm, p);
-      } else if (kind === 2) {
-        const flags = wasm[p++];
-        [, p] = leb(wasm, p);
-        if (flags & 1) [, p] = leb(wasm, p);
-      } else if (kind === 3) p += 2;
-      else throw new Error('unknown import kind ' + kind);
-      if (mod === moduleName) {
-        const short = shortName(renames.size);
-        renames.set(field, short);
-        body.push(...encodeName(newModule), ...encodeName(short));
-      } else {
-        body.push(...encodeName(mod), ...encodeName(field));
+    if (wasm[pos] === id) {
+      let [count, p] = leb(wasm, bodyStart);
+      const body = [...encodeLeb(count)];
+      for (let i = 0; i < count; i++) {
+        const [bytes, next] = entry(p);
+        body.push(...bytes);
+        p = next;
       }
-      body.push(...wasm.subarray(descStart, p));
+      const section = Buffer.from([id, ...encodeLeb(body.length), ...body]);
+      return Buffer.concat([wasm.subarray(0, pos), section, wasm.subarray(end)]);
     }
-    const section = Buffer.from([2, ...encodeLeb(body.length), ...body]);
-    wasm = Buffer.concat([wasm.subarray(0, pos), section, wasm.subarray(end)]);
-    break;
+    pos = end;
   }
-  let out = js.split(JSON.stringify(moduleName)).join(JSON.stringify(newModule));
+  return wasm;
+}
+
+/** Skips an import's description (function, table, memory or global). */
+function skipImportDesc(wasm, p) {
+  const kind = wasm[p++];
+  if (kind === 0) return leb(wasm, p)[1];
+  if (kind === 1) p++; // table: the element type, then limits like a memory
+  if (kind === 1 || kind === 2) {
+    const flags = wasm[p++];
+    p = leb(wasm, p)[1];
+    return flags & 1 ? leb(wasm, p)[1] : p;
+  }
+  if (kind === 3) return p + 2;
+  throw new Error('unknown import kind ' + kind);
+}
+
+export function shortenImports(wasm, js, moduleName, newModule = 'w') {
+  const renames = new Map();
+  const out = rewriteSection(wasm, 2, p => {
+    const [mod, m] = text(wasm, p);
+    const [field, f] = text(wasm, m);
+    const end = skipImportDesc(wasm, f);
+    const desc = wasm.subarray(f, end);
+    if (mod !== moduleName) return [[...encodeName(mod), ...encodeName(field), ...desc], end];
+    const short = shortName(renames.size);
+    renames.set(field, short);
+    return [[...encodeName(newModule), ...encodeName(short), ...desc], end];
+  });
+  let glue = js.split(JSON.stringify(moduleName)).join(JSON.stringify(newModule));
   for (const [from, to] of renames) {
-    const before = out;
-    out = out.replace(new RegExp(`\\b${from}\\b(?=\\s*:)`, 'g'), `"${to}"`);
-    if (out === before) throw new Error(`import ${from} not found in the JS glue`);
+    const before = glue;
+    glue = glue.replace(new RegExp(`\\b${from}\\b(?=\\s*:)`, 'g'), `"${to}"`);
+    if (glue === before) throw new Error(`import ${from} not found in the JS glue`);
   }
-  return { wasm, js: out, count: renames.size };
+  return { wasm: out, js: glue, count: renames.size };
 }
 
 /** Renames every export but `memory` to `$<n>`, and `wasm.<name>` in the JS to match. */
 export function shortenExports(wasm, js) {
-  let pos = 8;
   const renames = new Map();
-  while (pos < wasm.length) {
-    const id = wasm[pos];
-    const [size, bodyStart] = leb(wasm, pos + 1);
-    const end = bodyStart + size;
-    if (id !== 7) {
-      pos = end;
-      continue;
-    }
-    let [count, p] = leb(wasm, bodyStart);
-    const body = [...encodeLeb(count)];
-    for (let i = 0; i < count; i++) {
-      const [nlen, n0] = leb(wasm, p);
-      const name = wasm.subarray(n0, n0 + nlen).toString('utf8');
-      p = n0 + nlen;
-      const kind = wasm[p++];
-      const [index, after] = leb(wasm, p);
-      p = after;
-      const short = name === 'memory' ? name : '$' + renames.size.toString(36);
-      if (short !== name) renames.set(name, short);
-      body.push(...encodeName(short), kind, ...encodeLeb(index));
-    }
-    const section = Buffer.from([7, ...encodeLeb(body.length), ...body]);
-    wasm = Buffer.concat([wasm.subarray(0, pos), section, wasm.subarray(end)]);
-    break;
-  }
-  let out = js;
+  const out = rewriteSection(wasm, 7, p => {
+    const [name, n] = text(wasm, p);
+    const kind = wasm[n];
+    const [index, end] = leb(wasm, n + 1);
+    const short = name === 'memory' ? name : shortName(renames.size);
+    if (short !== name) renames.set(name, short);
+    return [[...encodeName(short), kind, ...encodeLeb(index)], end];
+  });
+  let glue = js;
   // Longest first, so no name is replaced inside a longer one.
   for (const [from, to] of [...renames].sort((a, b) => b[0].length - a[0].length)) {
-    out = out.replace(new RegExp(`\\bwasm\\.${from.replace(/\$/g, '\\$')}\\b`, 'g'), `wasm.${to}`);
+    glue = glue.replace(new RegExp(`\\bwasm\\.${from.replace(/\$/g, '\\$')}\\b`, 'g'), `wasm.${to}`);
   }
-  const left = out.match(/\bwasm\.(?!memory\b)(?!\$)[A-Za-z_]\w*/);
+  const left = glue.match(/\bwasm\.(?!memory\b)(?!\$)[A-Za-z_]\w*/);
   if (left) throw new Error(`export ${left[0]} was not renamed`);
-  return { wasm, js: out, count: renames.size };
+  return { wasm: out, js: glue, count: renames.size };
 }

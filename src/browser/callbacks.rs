@@ -129,6 +129,19 @@ fn bound_token(token: u32) -> Function {
     js::bind1(&dispatcher(), &JsValue::NULL, &JsValue::from(token))
 }
 
+/// A promise settled by the continuation `start` is given: the bridge from a callback-style
+/// flow (a popup, a sign-in) back to a JS promise.
+pub fn promise_of(start: impl FnOnce(Box<dyn FnOnce(Result<JsValue, JsValue>)>) + 'static) -> Promise {
+    promise(move |resolve, reject| {
+        start(Box::new(move |r| {
+            let _ = match r {
+                Ok(v) => resolve.call1(&JsValue::UNDEFINED, &v),
+                Err(e) => reject.call1(&JsValue::UNDEFINED, &e),
+            };
+        }))
+    })
+}
+
 /// A JS function calling `f(firstArgument)` until [`forget`] is called with its token.
 pub fn callback(f: impl Fn(JsValue) -> JsValue + 'static) -> (Function, u32) {
     new_callback(Rc::new(f))

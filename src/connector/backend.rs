@@ -194,18 +194,7 @@ impl BackendConnector {
         // turned into a session by `create_session` below.
         let (on_auth_request, _) = callbacks::callback(move |requested: JsValue| {
             let config = handler_config.clone();
-            callbacks::promise(move |resolve: Function, reject: Function| {
-                config.sign_in(
-                    &scopes::from_iterable(&requested),
-                    Box::new(move |r| {
-                        let _ = match r {
-                            Ok(v) => resolve.call1(&JsValue::UNDEFINED, &v),
-                            Err(e) => reject.call1(&JsValue::UNDEFINED, &e),
-                        };
-                    }),
-                )
-            })
-            .into()
+            callbacks::promise_of(move |done| config.sign_in(&scopes::from_iterable(&requested), done)).into()
         });
         let on_auth_request: JsValue = on_auth_request.into();
         let options = js::object(&[("provider", provider), ("onAuthRequest", &on_auth_request)]);

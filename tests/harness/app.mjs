@@ -18,7 +18,7 @@ export async function bundleReference() {
   return out.outputFiles[0].text;
 }
 
-export async function startApp(backendOrigin, extraRoutes = {}, port = 0) {
+export async function startApp(backendOrigin, extraRoutes = {}) {
   const reference = await bundleReference();
   const page = `<!doctype html><meta charset="utf-8"><title>harness</title>
 <script type="module">
@@ -47,7 +47,7 @@ window.ready = true;
     res.end(route[1]());
   });
   return new Promise(resolve =>
-    server.listen(port, '127.0.0.1', () =>
+    server.listen(0, '127.0.0.1', () =>
       resolve({ origin: `http://127.0.0.1:${server.address().port}`, close: () => new Promise(r => server.close(r)) }),
     ),
   );

@@ -33,7 +33,6 @@ export const defaultScript = () => ({
   popupTargetOrigin: null, // defaults to the origin the app sent
   popupMessage: null, // defaults to a success response
   popupCloseWithoutAnswer: false,
-  interactive: false, // the popup shows a login form instead of answering at once
   logoutBody: null,
   logoutStatus: 200,
 });
@@ -115,25 +114,6 @@ export function startBackend() {
         'content-type': 'text/html',
         'set-cookie': 'oauth2-refresh-token=r1; Path=/api/auth/oauth2; HttpOnly; SameSite=Lax; Max-Age=86400',
       });
-      if (s.interactive) {
-        return res.end(`<!doctype html><meta charset="utf-8"><title>Sign in</title>
-<style>body{font:16px system-ui;margin:2em}input,button{font:inherit;padding:.4em}</style>
-<h1>Scripted identity provider</h1><p>Any username signs in.</p>
-<form><input name="u" placeholder="username" autofocus required> <button>Sign in</button></form>
-<script>
-document.querySelector('form').onsubmit = e => {
-  e.preventDefault();
-  const u = e.target.u.value;
-  const m = ${JSON.stringify(message)};
-  m.response.profile = { email: u + '@example.test', displayName: u };
-  m.response.backstageIdentity.identity.userEntityRef = 'user:default/' + u;
-  m.response.backstageIdentity.identity.ownershipEntityRefs = ['user:default/' + u];
-  opener.postMessage({ type: 'config_info', targetOrigin: ${JSON.stringify(target)} }, '*');
-  opener.postMessage(m, ${JSON.stringify(target)});
-  window.close();
-};
-</script>`);
-      }
       const post = s.popupCloseWithoutAnswer
         ? ''
         : `const o = window.opener || window.parent;

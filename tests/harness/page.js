@@ -18,10 +18,8 @@ export function client(impl, { options = {}, trigger = true, config = undefined 
   const oauthRequestApi = new OAuthRequestManager();
   const log = [];
   if (trigger) autoTrigger(oauthRequestApi, log);
-  const configApi =
-    config === undefined
-      ? { getOptionalBoolean: key => (key === 'enableExperimentalRedirectFlow' ? undefined : undefined) }
-      : config;
+  // A stock app's config: no enableExperimentalRedirectFlow.
+  const configApi = config ?? { getOptionalBoolean: () => undefined };
   const api = OAuth2.create({
     discoveryApi: { getBaseUrl: async pluginId => `${window.BACKEND}/api/${pluginId}` },
     oauthRequestApi,

@@ -8,7 +8,6 @@ use crate::browser::record::JsRecord;
 use crate::browser::{callbacks, js};
 use crate::core::response::PopupMessage;
 use core::cell::RefCell;
-use std::boxed::Box;
 use std::rc::Rc;
 use std::string::{String, ToString};
 use wasm_bindgen::prelude::*;
@@ -19,7 +18,7 @@ impl Direct {
         let window = js::window().ok_or_else(|| errors::error(&["No browser window to sign in from"]))?;
         let redirect = self.options.redirect_uri.clone();
         let url = url.to_string();
-        let outcome = callbacks::promise(move |resolve, reject| {
+        let outcome = callbacks::promise_of(move |done| {
             let req = PopupRequest {
                 url: &url,
                 answer_origin: Some(&redirect),
@@ -28,16 +27,7 @@ impl Direct {
                 width: 500.0,
                 height: 700.0,
             };
-            open_login_popup(
-                &window,
-                req,
-                Box::new(move |r| {
-                    let _ = match r {
-                        Ok(v) => resolve.call1(&JsValue::UNDEFINED, &v),
-                        Err(e) => reject.call1(&JsValue::UNDEFINED, &e),
-                    };
-                }),
-            );
+            open_login_popup(&window, req, done);
         });
         Ok(js::to_string(&JsFuture::from(outcome).await?))
     }
@@ -79,12 +69,20 @@ impl Direct {
             JsValue::UNDEFINED
         });
         let outcome = callbacks::promise(move |resolve, reject| *settled.borrow_mut() = Some((resolve, reject)));
-        window.add_event_listener_with_callback("message", &listener)?;
-        let timer = window
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&expire, self.options.silent_timeout_ms as i32)?;
-        let result = JsFuture::from(outcome).await;
+        let timeout_ms = self.options.silent_timeout_ms as i32;
+        let started = window
+            .add_event_listener_with_callback("message", &listener)
+            .and_then(|_| window.set_timeout_with_callback_and_timeout_and_arguments_0(&expire, timeout_ms));
+        let result = match started {
+            Ok(timer) => {
+                let answer = JsFuture::from(outcome).await;
+                window.clear_timeout_with_handle(timer);
+                answer
+            }
+            Err(e) => Err(e),
+        };
+        // Whatever happened, nothing of this sign-in stays behind.
         let _ = window.remove_event_listener_with_callback("message", &listener);
-        window.clear_timeout_with_handle(timer);
         callbacks::forget(message_token);
         callbacks::forget(expire_token);
         frame.remove();
