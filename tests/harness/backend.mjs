@@ -57,6 +57,10 @@ export function startBackend() {
     const url = new URL(req.url, 'http://x');
     const s = backend.script;
     cors(req, res);
+    // Chromium silently re-sends a request whose reused keep-alive socket dies before
+    // any answer, so a dropped connection would count once or twice by chance; fresh
+    // sockets make the count deterministic.
+    if (s.refresh === 'destroy') res.setHeader('connection', 'close');
     if (req.method === 'OPTIONS') {
       res.setHeader('access-control-allow-methods', 'GET, POST');
       res.setHeader('access-control-allow-headers', 'x-requested-with');
