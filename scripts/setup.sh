@@ -33,11 +33,16 @@ if ! command -v wasm-pack >/dev/null 2>&1; then
   cargo install wasm-pack --locked
 fi
 
-if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
-  log "installing chromium and chromedriver from Debian"
+# Debian packages: Chromium for every browser test, Python's liblzma for packing the wasm.
+APT=""
+command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || APT="chromium chromium-driver"
+python3 -c 'import lzma' >/dev/null 2>&1 || APT="$APT python3"
+if [ -n "$APT" ]; then
+  log "installing $APT from Debian"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+  # shellcheck disable=SC2086 # a list of package names
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $APT >/dev/null
 fi
 
 # npm packages of the test harness (binaryen's wasm-opt, playwright-core, esbuild, typescript, ...)

@@ -28,6 +28,9 @@ CHROMEDRIVER=/usr/bin/chromedriver wasm-pack --log-level warn test --headless --
 step "TypeScript drop-in check"
 (cd tests && npx tsc -p types/tsconfig.json)
 
+step "the embedded-wasm LZMA decoder against the build's encoder"
+(cd tests && node --test --test-reporter=spec unlzma.test.mjs)
+
 step "package tests (wasm client vs @backstage/core-app-api 1.20.7, headless Chromium)"
 (cd tests && node --test --test-reporter=spec package.test.mjs)
 

@@ -35,17 +35,6 @@ async function originalSize(external) {
   return { bytes: text.length, gzip: gz(text), brotli: br(text) };
 }
 
-async function inflater() {
-  const out = await build({
-    stdin: { contents: "export { default } from 'tiny-inflate';", resolveDir: new URL('tests/', root).pathname },
-    bundle: true,
-    format: 'esm',
-    write: false,
-    logLevel: 'error',
-  });
-  return out.outputFiles[0].text;
-}
-
 const shipped = readFileSync(new URL('pkg/index.js', root));
 const sizes = {
   ours: { bytes: shipped.length, gzip: gz(shipped), brotli: br(shipped) },
@@ -56,9 +45,9 @@ const sizes = {
 const backend = await startBackend();
 const app = await startApp(backend.origin, {
   '/bench/page.js': ['text/javascript', () => readFileSync(new URL('tests/bench/page.js', root))],
-  '/bench/inflate.js': ['text/javascript', (text => () => text)(await inflater())],
+  '/bench/unlzma.js': ['text/javascript', () => readFileSync(new URL('scripts/unlzma.js', root))],
   '/bench/shipped.wasm': ['application/wasm', () => readFileSync(new URL('build/index.wasm', root))],
-  '/bench/shipped.wasm.deflate': ['application/octet-stream', () => readFileSync(new URL('build/index.wasm.deflate', root))],
+  '/bench/shipped.wasm.lzma': ['application/octet-stream', () => readFileSync(new URL('build/index.wasm.lzma', root))],
 });
 const browser = await launch(['--js-flags=--expose-gc', '--enable-precise-memory-info']);
 const context = await browser.newContext();
@@ -126,7 +115,7 @@ row('shipped size, brotli', kb(sizes.ours.brotli), `${kb(sizes.originalWithoutZe
 row('cold start: module import', ms(results.coldStart.wasm.importMs), ms(results.coldStart.js.importMs), (results.coldStart.wasm.importMs / results.coldStart.js.importMs).toFixed(2));
 row('cold start: to first getBackstageIdentity', ms(results.coldStart.wasm.firstCallMs), ms(results.coldStart.js.firstCallMs), (results.coldStart.wasm.firstCallMs / results.coldStart.js.firstCallMs).toFixed(2));
 const w = results.wasmAlone;
-row('wasm inflate (embedded bytes)', ms(w.inflateMs), '-');
+row('wasm LZMA decode, first / median', `${ms(w.decodeFirstMs)} / ${ms(w.decodeMs)}`, '-');
 row('wasm compile + instantiate', ms(w.compileMs + w.instantiateMs), '-', '', '<= 5 ms', mark(w.compileMs + w.instantiateMs <= 5));
 for (const m of Object.keys(results.cached.wasm)) {
   const ratio = results.cached.wasm[m] / results.cached.js[m];
