@@ -14,7 +14,9 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # unstable; RUSTC_BOOTSTRAP lets the pinned stable compiler accept it for these builds only.
 # Without reference-types, wasm-bindgen keeps JS objects in a JS-side table instead of an
 # externref table, which makes every boundary shim in the wasm smaller.
-FLAGS="-Zunstable-options -Cpanic=immediate-abort -Ctarget-cpu=mvp -Ctarget-feature=+mutable-globals,+sign-ext,+nontrapping-fptoint,+bulk-memory"
+# -Zlocation-detail=none drops the source paths that RefCell and wasm-bindgen's checks would
+# carry for panic messages no one can read (they abort at once).
+FLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Ctarget-cpu=mvp -Ctarget-feature=+mutable-globals,+sign-ext,+nontrapping-fptoint,+bulk-memory"
 
 variant() {
   local name="$1" features="$2" std="$3"

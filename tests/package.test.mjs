@@ -48,7 +48,7 @@ async function same(scenario, opts = {}, normalize = x => x) {
 // "Size"). Until it does, this test fails on any growth past the size reached so far,
 // and prints the distance to the target on every run.
 const SIZE_TARGET = 20 * 1024;
-const SIZE_RATCHET = 23 * 1024;
+const SIZE_RATCHET = 22.5 * 1024;
 
 test('the package size: printed, and never growing past the ratchet', () => {
   const sizes = JSON.parse(readFileSync(new URL('../build/sizes.json', import.meta.url)));
@@ -62,7 +62,7 @@ test('the package size: printed, and never growing past the ratchet', () => {
 
 // Direct mode ships separately (backstage-oauth2-wasm/direct); its target is 40 KB gzip.
 const DIRECT_TARGET = 40 * 1024;
-const DIRECT_RATCHET = 118 * 1024;
+const DIRECT_RATCHET = 117 * 1024;
 
 test('the direct-mode entry size: printed, and never growing past its ratchet', () => {
   const sizes = JSON.parse(readFileSync(new URL('../build/sizes-direct.json', import.meta.url)));
