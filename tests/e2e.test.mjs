@@ -142,15 +142,16 @@ test('a second tab waits for the refresh lock the first tab holds', async () => 
   await b.getByTestId('user-entity-ref').waitFor();
   const lock = `backstage-auth-refresh:${BACKEND}/api/auth/oauth2/refresh`;
   await a.evaluate(name => {
-    window.__held = new Promise(held => navigator.locks.request(name, () => (held(), new Promise(r => setTimeout(r, 1500)))));
-    return window.__held;
+    const release = () => new Promise(r => setTimeout(() => r((window.__released = Date.now())), 1500));
+    return new Promise(held => navigator.locks.request(name, () => (held(), release())));
   }, lock);
   const requests = recordAuthRequests(b);
-  const started = Date.now();
   await withClient(b, client => client.getAccessToken());
   const refresh = requests.find(r => r.path === '/refresh');
   assert.ok(refresh, 'tab B refreshed');
-  assert.ok(refresh.at - started >= 1200, `tab B's /refresh waited for tab A's lock (${refresh.at - started} ms)`);
+  // Same machine clock: B's request can only be seen after A let the lock go.
+  const released = await a.evaluate(() => window.__released);
+  assert.ok(released && refresh.at >= released, `tab B's /refresh waited for tab A's lock (${refresh.at - released} ms after)`);
   await a.close();
   await b.close();
 });
