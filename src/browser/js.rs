@@ -57,18 +57,20 @@ pub fn get(object: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
+/// `${object[key]}`: property reads through `Reflect.get` instead of one typed web-sys
+/// import (and its JS shim) per class and property.
+pub fn get_string(object: &JsValue, key: &str) -> String {
+    to_string(&get(object, key))
+}
+
+/// `+object[key]` for a property that holds a number (`NaN` otherwise).
+pub fn get_number(object: &JsValue, key: &str) -> f64 {
+    get(object, key).as_f64().unwrap_or(f64::NAN)
+}
+
 /// `object.method(...args)` with `this` bound, as JS method calls are.
 pub fn call_method(object: &JsValue, method: &str, args: &[&JsValue]) -> Result<JsValue, JsValue> {
-    let f = get(object, method);
-    let f: &js_sys::Function = f
-        .dyn_ref()
-        .ok_or_else(|| crate::browser::errors::type_error(&[method, " is not a function"]))?;
-    match args {
-        [] => f.call0(object),
-        [a] => f.call1(object, a),
-        [a, b] => f.call2(object, a, b),
-        _ => f.apply(object, &args.iter().copied().collect()),
-    }
+    call_method_with(object, method, &args.iter().copied().collect())
 }
 
 /// `object.method(...args)` with the arguments in a JS array.
@@ -78,6 +80,11 @@ pub fn call_method_with(object: &JsValue, method: &str, args: &js_sys::Array) ->
         .dyn_ref()
         .ok_or_else(|| crate::browser::errors::type_error(&[method, " is not a function"]))?;
     f.apply(object, args)
+}
+
+/// `object[key] = value`, with the error if the assignment throws (a setter can).
+pub fn set(object: &JsValue, key: &str, value: &JsValue) -> Result<(), JsValue> {
+    js_sys::Reflect::set(object, &JsValue::from_str(key), value).map(drop)
 }
 
 /// A plain object from key/value pairs.

@@ -10,7 +10,7 @@ use alloc::string::String;
 use core::cell::{Cell, RefCell};
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
-use web_sys::{MessageEvent, Url, Window};
+use web_sys::{Url, Window};
 
 /// Reads a message already known to come from the popup and the expected origin.
 pub type Classify = fn(&JsRecord) -> PopupMessage<JsRecord>;
@@ -107,15 +107,19 @@ fn open(window: &Window, req: PopupRequest<'_>) -> Result<(Window, String, Class
     } else {
         700.0
     };
-    let screen = window.screen()?;
-    let left = f64::from(screen.width()?) / 2.0 - width / 2.0;
-    let top = f64::from(screen.height()?) / 2.0 - height / 2.0;
-    let origin = Url::new(req.answer_origin.unwrap_or(req.url))?.origin();
+    let screen = js::get(window, "screen");
+    let left = js::get_number(&screen, "width") / 2.0 - width / 2.0;
+    let top = js::get_number(&screen, "height") / 2.0 - height / 2.0;
+    let answer_url = Url::new(req.answer_origin.unwrap_or(req.url))?;
+    let origin = js::get_string(&answer_url, "origin");
     let popup = window.open_with_url_and_target_and_features(req.url, req.name, &features(width, height, top, left))?;
+    // `!popup || typeof popup.closed === 'undefined' || popup.closed` is a refusal.
+    let open = |p: &Window| {
+        let closed = js::get(p, "closed");
+        !closed.is_undefined() && !closed.is_truthy()
+    };
     match popup {
-        Some(p) if !js::get(&p, "closed").is_undefined() && !p.closed().unwrap_or(true) => {
-            Ok((p, origin, req.classify))
-        }
+        Some(p) if open(&p) => Ok((p, origin, req.classify)),
         _ => Err(errors::named_error(
             Some(POPUP_REJECTED_ERROR),
             "Failed to open auth popup.",
@@ -134,12 +138,10 @@ fn wait(window: &Window, popup: Window, origin: String, classify: Classify, done
     let popup_js: JsValue = popup.clone().into();
     let w = waiting.clone();
     let (on_message, message_token) = callbacks::callback(move |event: JsValue| {
-        let event: MessageEvent = event.unchecked_into();
-        let from_popup = event.source().is_some_and(|s| JsValue::from(s) == popup_js);
-        if !from_popup || event.origin() != origin {
+        if js::get(&event, "source") != popup_js || js::get_string(&event, "origin") != origin {
             return JsValue::UNDEFINED;
         }
-        match classify(&JsRecord(event.data())) {
+        match classify(&JsRecord(js::get(&event, "data"))) {
             PopupMessage::Ignored => {}
             PopupMessage::ConfigInfo { target_origin } => *w.target_origin.borrow_mut() = target_origin,
             PopupMessage::Response(Ok(response)) => w.finish(Ok(response.map(|r| r.0).unwrap_or(JsValue::UNDEFINED))),
@@ -154,8 +156,8 @@ fn wait(window: &Window, popup: Window, origin: String, classify: Classify, done
     let (poll_closed, poll_token) = callbacks::callback(move |_| {
         // A popup that posts its answer and closes at once can be seen closed before its
         // message event is handled: wait one more tick before calling it closed.
-        if popup.closed().unwrap_or(false) && w.closed_once.replace(true) {
-            let app_origin = w.window.location().origin().unwrap_or_default();
+        if js::get(&popup, "closed").is_truthy() && w.closed_once.replace(true) {
+            let app_origin = js::get_string(&js::get(&w.window, "location"), "origin");
             let message = closed_message(w.target_origin.borrow().as_deref(), &app_origin);
             w.finish(Err(errors::named_error(Some(POPUP_CLOSED_ERROR), &message)));
         }

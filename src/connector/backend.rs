@@ -17,7 +17,7 @@ use alloc::rc::Rc;
 use alloc::string::String;
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
-use web_sys::{Response, Url};
+use web_sys::Url;
 
 /// `popupOptions.size`.
 #[derive(Clone, Copy)]
@@ -51,9 +51,14 @@ fn invalid(e: InvalidResponse) -> JsValue {
 }
 
 /// `error.status = res.status` on an HTTP error.
-fn status_error(prefix: &str, response: &Response) -> JsValue {
-    let e = errors::error(&[prefix, &response.status_text()]);
-    errors::with(e, "status", &JsValue::from(response.status()))
+fn status_error(prefix: &str, response: &JsValue) -> JsValue {
+    let e = errors::error(&[prefix, &js::get_string(response, "statusText")]);
+    errors::with(e, "status", &js::get(response, "status"))
+}
+
+/// `window.location`.
+fn location() -> Result<JsValue, JsValue> {
+    window().map(|w| js::get(&w, "location"))
 }
 
 impl BackendConfig {
@@ -79,18 +84,12 @@ impl BackendConfig {
 
     /// The raw `response` the popup posts (or a navigation away, for the redirect flow).
     fn sign_in(self: &Rc<Self>, scopes: &ScopeSet, done: Done<JsValue>) {
-        let origin = match window().and_then(|w| w.location().origin()) {
-            Ok(o) => o,
+        let here = match location() {
+            Ok(l) => l,
             Err(e) => return done(Err(e)),
         };
-        let redirect = if self.redirect_flow {
-            match window().and_then(|w| w.location().href()) {
-                Ok(here) => Some(here),
-                Err(e) => return done(Err(e)),
-            }
-        } else {
-            None
-        };
+        let origin = js::get_string(&here, "origin");
+        let redirect = self.redirect_flow.then(|| js::get_string(&here, "href"));
         let config = self.clone();
         let query = Query::Start {
             scope: scopes.join(),
@@ -104,7 +103,7 @@ impl BackendConfig {
                 Err(e) => done(Err(e)),
                 Ok(url) if config.redirect_flow => {
                     // The page unloads: `done` is never called, as the JS never resolves.
-                    if let Err(e) = window().and_then(|w| w.location().set_href(&url)) {
+                    if let Err(e) = location().and_then(|l| js::set(&l, "href", &JsValue::from_str(&url))) {
                         done(Err(e));
                     }
                 }
@@ -119,15 +118,13 @@ impl BackendConfig {
             Err(e) => return done(Err(e)),
         };
         let size = match self.popup_size {
-            PopupSize::Fullscreen => window
-                .screen()
-                .and_then(|s| Ok((f64::from(s.width()?), f64::from(s.height()?)))),
-            PopupSize::Fixed { width, height } => Ok((width, height)),
+            PopupSize::Fullscreen => {
+                let screen = js::get(&window, "screen");
+                (js::get_number(&screen, "width"), js::get_number(&screen, "height"))
+            }
+            PopupSize::Fixed { width, height } => (width, height),
         };
-        let (width, height) = match size {
-            Ok(s) => s,
-            Err(e) => return done(Err(e)),
-        };
+        let (width, height) = size;
         let name = errors::concat(&[&self.provider_title, " Login"]);
         let req = PopupRequest {
             url,
@@ -229,7 +226,8 @@ impl BackendConnector {
                 let request = url.and_then(|url| {
                     let parsed = Url::new(&url)?;
                     // Same lock name as core-app-api, so tabs running either client take turns.
-                    let lock = errors::concat(&["backstage-auth-refresh:", &parsed.origin(), &parsed.pathname()]);
+                    let (origin, path) = (js::get_string(&parsed, "origin"), js::get_string(&parsed, "pathname"));
+                    let lock = errors::concat(&["backstage-auth-refresh:", &origin, &path]);
                     locks::with_lock(&lock, &http::backend_request(&url, false)?)
                 });
                 let request = match request {
@@ -237,18 +235,18 @@ impl BackendConnector {
                     Err(e) => return done(Err(e)),
                 };
                 on_settled(&request, move |r| {
-                    let response: Response = match r {
-                        Ok(r) => r.unchecked_into(),
+                    let response = match r {
+                        Ok(r) => r,
                         Err(e) => {
                             let message = errors::concat(&["Auth refresh request failed, ", &js::to_string(&e)]);
                             let error = errors::named_error(Some(AUTH_CONNECTION_ERROR), &message);
                             return done(Err(errors::with(error, "cause", &e)));
                         }
                     };
-                    if !response.ok() {
+                    if !js::get(&response, "ok").is_truthy() {
                         return done(Err(status_error("Auth refresh request failed, ", &response)));
                     }
-                    match response.json() {
+                    match js::call_method(&response, "json", &[]) {
                         Err(e) => done(Err(e)),
                         Ok(body) => on_settled(&body, move |body| {
                             done(
@@ -278,11 +276,11 @@ impl BackendConnector {
                     Err(e) => return done(Err(e)),
                 };
                 on_settled(&request, move |r| {
-                    let response: Response = match r {
-                        Ok(r) => r.unchecked_into(),
+                    let response = match r {
+                        Ok(r) => r,
                         Err(e) => return done(Err(errors::error(&["Logout request failed, ", &js::to_string(&e)]))),
                     };
-                    if !response.ok() {
+                    if !js::get(&response, "ok").is_truthy() {
                         return done(Err(status_error("Logout request failed, ", &response)));
                     }
                     follow_logout_url(&response, done);
@@ -304,14 +302,14 @@ fn contains(haystack: &str, needle: &str) -> bool {
 /// A `logoutUrl` from a JSON `/logout` answer is followed only to `https:` or `localhost`,
 /// so a compromised backend cannot send the user to a plain-http phishing page. Any
 /// problem reading it is ignored, as in the JS.
-fn follow_logout_url(response: &Response, done: Done<()>) {
-    let is_json = response
-        .headers()
-        .get("content-type")
-        .ok()
-        .flatten()
-        .is_some_and(|t| contains(&t, "application/json"));
-    let body = match is_json.then(|| response.json()) {
+fn follow_logout_url(response: &JsValue, done: Done<()>) {
+    let content_type = js::call_method(
+        &js::get(response, "headers"),
+        "get",
+        &[&JsValue::from_str("content-type")],
+    );
+    let is_json = content_type.is_ok_and(|t| t.as_string().is_some_and(|t| contains(&t, "application/json")));
+    let body = match is_json.then(|| js::call_method(response, "json", &[])) {
         Some(Ok(body)) => body,
         _ => return done(Ok(())),
     };
@@ -321,13 +319,12 @@ fn follow_logout_url(response: &Response, done: Done<()>) {
             .map(|b| js::get(&b, "logoutUrl"))
             .filter(JsValue::is_truthy)
             .map(|t| js::to_string(&t));
-        let allowed = target
-            .as_deref()
-            .and_then(|t| Url::new(t).ok())
-            .is_some_and(|u| u.protocol() == "https:" || u.hostname() == "localhost");
-        match (target, allowed, window()) {
+        let allowed = target.as_deref().and_then(|t| Url::new(t).ok()).is_some_and(|u| {
+            js::get_string(&u, "protocol") == "https:" || js::get_string(&u, "hostname") == "localhost"
+        });
+        match (target, allowed, location()) {
             // The page unloads: `done` is never called, as the JS never resolves.
-            (Some(t), true, Ok(w)) if w.location().set_href(&t).is_ok() => {}
+            (Some(t), true, Ok(l)) if js::set(&l, "href", &JsValue::from_str(&t)).is_ok() => {}
             _ => done(Ok(())),
         }
     });
