@@ -163,23 +163,22 @@ fn wait(window: &Window, popup: Window, origin: String, classify: Classify, done
         }
         JsValue::UNDEFINED
     });
-    let tokens = [message_token, poll_token];
-    let listening = window.add_event_listener_with_callback("message", &on_message);
-    let interval =
-        listening.and_then(|_| window.set_interval_with_callback_and_timeout_and_arguments_0(&poll_closed, 100));
-    match interval {
+    // In place before they are attached, so that a failure below removes what was attached.
+    *waiting.hooks.borrow_mut() = Some(Hooks {
+        listener: on_message.clone(),
+        tokens: [message_token, poll_token],
+        interval: 0,
+    });
+    let started = window
+        .add_event_listener_with_callback("message", &on_message)
+        .and_then(|_| window.set_interval_with_callback_and_timeout_and_arguments_0(&poll_closed, 100));
+    match started {
         Ok(interval) => {
-            *waiting.hooks.borrow_mut() = Some(Hooks {
-                listener: on_message,
-                tokens,
-                interval,
-            })
+            if let Some(hooks) = waiting.hooks.borrow_mut().as_mut() {
+                hooks.interval = interval;
+            }
         }
-        Err(e) => {
-            let _ = window.remove_event_listener_with_callback("message", &on_message);
-            tokens.into_iter().for_each(callbacks::forget);
-            waiting.finish(Err(e));
-        }
+        Err(e) => waiting.finish(Err(e)),
     }
 }
 
