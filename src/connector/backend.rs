@@ -117,14 +117,13 @@ impl BackendConfig {
             Ok(w) => w,
             Err(e) => return done(Err(e)),
         };
-        let size = match self.popup_size {
+        let (width, height) = match self.popup_size {
             PopupSize::Fullscreen => {
                 let screen = js::get(&window, "screen");
                 (js::get_number(&screen, "width"), js::get_number(&screen, "height"))
             }
             PopupSize::Fixed { width, height } => (width, height),
         };
-        let (width, height) = size;
         let name = errors::concat(&[&self.provider_title, " Login"]);
         let req = PopupRequest {
             url,
