@@ -15,14 +15,17 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # Without reference-types, wasm-bindgen keeps JS objects in a JS-side table instead of an
 # externref table, which makes every boundary shim in the wasm smaller.
 # -Zlocation-detail=none drops the source paths that RefCell and wasm-bindgen's checks would
-# carry for panic messages no one can read (they abort at once).
-FLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Ctarget-cpu=mvp -Ctarget-feature=+mutable-globals,+sign-ext,+nontrapping-fptoint,+bulk-memory"
+# carry for panic messages no one can read (they abort at once). -Zfmt-debug=none and std's
+# optimize_for_size matter for direct mode, whose dependencies format errors (5 KB of its
+# wasm, LZMA-packed): `{:?}` prints nothing there, which only shortens one oauth2 message
+# ("unexpected response Content-Type: , should be `application/json`").
+FLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none -Ctarget-cpu=mvp -Ctarget-feature=+mutable-globals,+sign-ext,+nontrapping-fptoint,+bulk-memory"
 
 variant() {
   local name="$1" features="$2" std="$3"
   RUSTC_BOOTSTRAP=1 RUSTFLAGS="$FLAGS" \
     cargo build --quiet --release --features "$features" --target wasm32-unknown-unknown \
-    -Zbuild-std="$std" --target-dir "target/$name"
+    -Zbuild-std="$std" -Zbuild-std-features=optimize_for_size --target-dir "target/$name"
   rm -rf "build/$name" && mkdir -p "build/$name"
   wasm-bindgen --target web --out-dir "build/$name" \
     "target/$name/wasm32-unknown-unknown/release/backstage_oauth2_wasm.wasm"
