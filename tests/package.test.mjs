@@ -247,11 +247,17 @@ test('popup errors keep their names and messages', async () => {
 test('a blocked popup rejects with PopupRejectedError', async () => {
   const { result } = await same(async ({ impl }) => {
     const h = await import('/harness/page.js');
-    const c = h.client(impl);
-    window.open = () => null;
-    return h.settle(c.api.getAccessToken(undefined, { instantPopup: true }));
+    const out = [];
+    // Blocked (null), a stub without `closed`, and one closed at once: all refused.
+    for (const opened of [null, {}, { closed: true }]) {
+      const c = h.client(impl);
+      window.open = () => opened;
+      out.push(await h.settle(c.api.getAccessToken(undefined, { instantPopup: true })));
+    }
+    return out;
   });
-  assert.deepEqual(result.err, { name: 'PopupRejectedError', message: 'Failed to open auth popup.', status: undefined });
+  const rejected = { err: { name: 'PopupRejectedError', message: 'Failed to open auth popup.', status: undefined } };
+  assert.deepEqual(result, [rejected, rejected, rejected]);
 });
 
 test('an invalid popup response is refused with a TypeError', async () => {
