@@ -61,6 +61,12 @@ extern "C" {
     fn error_message(e: &JsValue) -> JsValue;
 }
 
+/// An `Error` with Backstage's `name` and `message`.
+fn assert_error(e: &JsValue, name: &str, message: &str) {
+    assert_eq!(error_name(e).as_string().as_deref(), Some(name));
+    assert_eq!(error_message(e).as_string().as_deref(), Some(message));
+}
+
 fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
     let o = js_sys::Object::new();
     for (k, v) in pairs {
@@ -126,10 +132,10 @@ async fn unreachable_backend_gives_auth_connection_error_and_optional_empty() {
     let err = settle(api.get_access_token(JsValue::UNDEFINED, JsValue::UNDEFINED))
         .await
         .unwrap_err();
-    assert_eq!(error_name(&err).as_string().as_deref(), Some("AuthConnectionError"));
-    assert_eq!(
-        error_message(&err).as_string().as_deref(),
-        Some("Auth refresh request failed, TypeError: Failed to fetch")
+    assert_error(
+        &err,
+        "AuthConnectionError",
+        "Auth refresh request failed, TypeError: Failed to fetch",
     );
     let optional = obj(&[("optional", JsValue::TRUE)]);
     let ok = settle(api.get_access_token(JsValue::UNDEFINED, optional))
@@ -225,8 +231,7 @@ async fn a_popup_error_keeps_its_name() {
     let err = popup("opener.postMessage({ type: 'authorization_response', error: { name: 'AuthenticationError', message: 'denied' } }, '*');")
         .await
         .unwrap_err();
-    assert_eq!(error_name(&err).as_string().as_deref(), Some("AuthenticationError"));
-    assert_eq!(error_message(&err).as_string().as_deref(), Some("denied"));
+    assert_error(&err, "AuthenticationError", "denied");
 }
 
 #[wasm_bindgen_test]
@@ -234,10 +239,10 @@ async fn a_popup_closed_without_answer_is_a_popup_closed_error() {
     let err = popup("opener.postMessage('noise', '*'); opener.postMessage({ type: 'config_info', targetOrigin: 'http://elsewhere.test' }, '*'); window.close();")
         .await
         .unwrap_err();
-    assert_eq!(error_name(&err).as_string().as_deref(), Some("PopupClosedError"));
-    assert_eq!(
-        error_message(&err).as_string().as_deref(),
-        Some("Login failed, Incorrect app origin, expected http://elsewhere.test")
+    assert_error(
+        &err,
+        "PopupClosedError",
+        "Login failed, Incorrect app origin, expected http://elsewhere.test",
     );
 }
 
@@ -246,9 +251,5 @@ async fn a_blocked_popup_is_a_popup_rejected_error() {
     let restore = block_popups();
     let err = popup("").await.unwrap_err();
     restore.call0(&JsValue::UNDEFINED).unwrap();
-    assert_eq!(error_name(&err).as_string().as_deref(), Some("PopupRejectedError"));
-    assert_eq!(
-        error_message(&err).as_string().as_deref(),
-        Some("Failed to open auth popup.")
-    );
+    assert_error(&err, "PopupRejectedError", "Failed to open auth popup.");
 }

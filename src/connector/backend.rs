@@ -82,6 +82,25 @@ impl BackendConfig {
         JsSession::from_backend(res, self.scope_transform.as_ref())
     }
 
+    /// The session in a `/refresh` answer's JSON body, or the error the body names.
+    fn read_refresh(self: Rc<Self>, response: &JsValue, done: Done<JsSession>) {
+        let body = match js::call_method(response, "json", &[]) {
+            Ok(body) => body,
+            Err(e) => return done(Err(e)),
+        };
+        on_settled(&body, move |body| {
+            done(
+                body.and_then(|body| match parse_refresh_body(&JsRecord(body)).map_err(invalid)? {
+                    Err(remote) => Err(errors::named_error(
+                        remote.name.as_deref(),
+                        remote.message.as_deref().unwrap_or(""),
+                    )),
+                    Ok(res) => JsSession::from_backend(res, self.scope_transform.as_ref()),
+                }),
+            )
+        });
+    }
+
     /// The raw `response` the popup posts (or a navigation away, for the redirect flow).
     fn sign_in(self: &Rc<Self>, scopes: &ScopeSet, done: Done<JsValue>) {
         let here = match location() {
@@ -229,37 +248,15 @@ impl BackendConnector {
                     let lock = errors::concat(&["backstage-auth-refresh:", &origin, &path]);
                     locks::with_lock(&lock, &http::backend_request(&url, false)?)
                 });
-                let request = match request {
-                    Ok(r) => r,
-                    Err(e) => return done(Err(e)),
-                };
-                on_settled(&request, move |r| {
-                    let response = match r {
-                        Ok(r) => r,
-                        Err(e) => {
-                            let message = errors::concat(&["Auth refresh request failed, ", &js::to_string(&e)]);
-                            let error = errors::named_error(Some(AUTH_CONNECTION_ERROR), &message);
-                            return done(Err(errors::with(error, "cause", &e)));
-                        }
-                    };
-                    if !js::get(&response, "ok").is_truthy() {
-                        return done(Err(status_error("Auth refresh request failed, ", &response)));
-                    }
-                    match js::call_method(&response, "json", &[]) {
+                when_ok(
+                    request,
+                    "Auth refresh request failed, ",
+                    connection_error,
+                    Box::new(move |r| match r {
+                        Ok(response) => config.read_refresh(&response, done),
                         Err(e) => done(Err(e)),
-                        Ok(body) => on_settled(&body, move |body| {
-                            done(
-                                body.and_then(|body| match parse_refresh_body(&JsRecord(body)).map_err(invalid)? {
-                                    Err(remote) => Err(errors::named_error(
-                                        remote.name.as_deref(),
-                                        remote.message.as_deref().unwrap_or(""),
-                                    )),
-                                    Ok(res) => JsSession::from_backend(res, config.scope_transform.as_ref()),
-                                }),
-                            )
-                        }),
-                    }
-                });
+                    }),
+                );
             }),
         );
     }
@@ -270,23 +267,44 @@ impl BackendConnector {
             Query::Logout,
             Box::new(move |url| {
                 let request = url.and_then(|url| http::backend_request(&url, true)?.call0(&JsValue::UNDEFINED));
-                let request = match request {
-                    Ok(r) => r,
-                    Err(e) => return done(Err(e)),
-                };
-                on_settled(&request, move |r| {
-                    let response = match r {
-                        Ok(r) => r,
-                        Err(e) => return done(Err(errors::error(&["Logout request failed, ", &js::to_string(&e)]))),
-                    };
-                    if !js::get(&response, "ok").is_truthy() {
-                        return done(Err(status_error("Logout request failed, ", &response)));
-                    }
-                    follow_logout_url(&response, done);
-                });
+                when_ok(
+                    request,
+                    "Logout request failed, ",
+                    |message, _| errors::error(&[message]),
+                    Box::new(move |response| match response {
+                        Ok(response) => follow_logout_url(&response, done),
+                        Err(e) => done(Err(e)),
+                    }),
+                );
             }),
         );
     }
+}
+
+/// A refresh that never reached the backend: the session is kept (`AuthConnectionError`).
+fn connection_error(message: &str, cause: JsValue) -> JsValue {
+    let error = errors::named_error(Some(AUTH_CONNECTION_ERROR), message);
+    errors::with(error, "cause", &cause)
+}
+
+/// Hands `k` the backend's answer to `request` once it is `ok`. A request that could not be
+/// made, one that failed (`failed(prefix + reason, error)` is the error) and an HTTP error
+/// status (with `.status`) reach `k` as errors instead.
+fn when_ok(
+    request: Result<JsValue, JsValue>,
+    prefix: &'static str,
+    failed: fn(&str, JsValue) -> JsValue,
+    k: Done<JsValue>,
+) {
+    let request = match request {
+        Ok(r) => r,
+        Err(e) => return k(Err(e)),
+    };
+    on_settled(&request, move |r| match r {
+        Err(e) => k(Err(failed(&errors::concat(&[prefix, &js::to_string(&e)]), e))),
+        Ok(response) if !js::get(&response, "ok").is_truthy() => k(Err(status_error(prefix, &response))),
+        Ok(response) => k(Ok(response)),
+    });
 }
 
 /// `haystack.includes(needle)` by plain comparison: `str::contains` brings a Two-Way
