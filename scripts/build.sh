@@ -32,6 +32,7 @@ variant() {
   rm -rf "build/$name" && mkdir -p "build/$name"
   wasm-bindgen --target web --out-dir "build/$name" \
     "target/$name/wasm32-unknown-unknown/release/backstage_oauth2_wasm.wasm"
+  node scripts/prune-table.mjs "build/$name/backstage_oauth2_wasm_bg.wasm"
   # wasm-opt's size passes, run twice around a flatten + re-loop of every function's control
   # flow, and without inlining functions that have one caller: the code grows a little
   # but repeats itself more, which LZMA packs 340 B (index) and 4.5 KB (direct) smaller.
