@@ -15,5 +15,5 @@ pub mod browser;
 pub mod connector;
 pub mod core;
 
-#[cfg(all(feature = "ship", target_arch = "wasm32"))]
+#[cfg(all(any(feature = "ship", feature = "direct"), target_arch = "wasm32"))]
 mod runtime;

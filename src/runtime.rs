@@ -1,9 +1,11 @@
-//! What `std` would provide in the shipped build: an allocator, and a panic handler.
+//! The wasm builds' allocator, and the `no_std` build's panic handler.
 //!
 //! The allocator is a size-class free list: every block is a power of two, freed blocks
 //! are reused for the next request of the same class, and fresh space comes from
 //! `memory.grow`. The client allocates a few small, short-lived buffers per call, so
-//! this keeps memory flat after warm-up at a tenth of dlmalloc's code size.
+//! this keeps memory flat after warm-up at a tenth of dlmalloc's code size. Direct mode
+//! (with `std`) uses it too, in place of std's dlmalloc: its largest buffers are a token
+//! response and a JWKS, a few KB each, and it saves 2 KB gzip there.
 
 use core::alloc::{GlobalAlloc, Layout};
 use core::cell::UnsafeCell;
@@ -90,6 +92,7 @@ unsafe impl GlobalAlloc for SizeClasses {
     }
 }
 
+#[cfg(feature = "ship")]
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
     core::arch::wasm32::unreachable()
