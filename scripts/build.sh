@@ -21,7 +21,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # ("unexpected response Content-Type: , should be `application/json`").
 # MIR optimisation level 3 (rustc's level above the release default; every level is meant
 # to be sound, known-unsound passes stay behind -Zunsound-mir-opts, but level 3 is less
-# exercised than 2, so the package, browser and end-to-end tests all run on this build) with
+# exercised than 2; the package and end-to-end tests all run on this very build) with
 # a MIR inlining threshold of 100 instead of 50 inlines and simplifies before LLVM sees the
 # code: index.wasm packs 830 B smaller.
 FLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none -Zmir-opt-level=3 -Zinline-mir-threshold=100 -Ctarget-cpu=mvp -Ctarget-feature=+mutable-globals,+sign-ext,+nontrapping-fptoint,+bulk-memory"
