@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { startBackend } from './harness/backend.mjs';
 import { startApp } from './harness/app.mjs';
 import { launch } from './harness/browser.mjs';
@@ -45,16 +46,21 @@ async function same(scenario, opts = {}, normalize = x => x) {
 
 
 // The budget: what a user downloads for the default entry (wasm and glue in one file)
-// is at most 20 KB gzip -9. The size is deterministic, so this is checked on every run.
+// is at most 20 KB gzip -9. The size is deterministic, so this is checked on every run,
+// with zlib (what web servers compress with; the figure in build/sizes.json) and with the
+// gzip command, whose blocks split differently.
 const SIZE_BUDGET = 20 * 1024;
 
 test('the package size: printed, and within the 20 KB gzip budget', () => {
   const sizes = JSON.parse(readFileSync(new URL('../build/sizes.json', import.meta.url)));
+  const gzipCommand = execFileSync('gzip', ['-9c'], { input: readFileSync(new URL('../pkg/index.js', import.meta.url)) }).length;
   console.log(
-    `# size: pkg/index.js ${sizes.packageGzip} B gzip -9, ${sizes.packageBrotli} B brotli (wasm ${sizes.wasm} B); ` +
-      `budget ${SIZE_BUDGET} B, ${SIZE_BUDGET - sizes.packageGzip} B left`,
+    `# size: pkg/index.js ${sizes.packageGzip} B gzip -9 (zlib), ${gzipCommand} B (gzip command), ` +
+      `${sizes.packageBrotli} B brotli (wasm ${sizes.wasm} B); budget ${SIZE_BUDGET} B, ` +
+      `${SIZE_BUDGET - Math.max(sizes.packageGzip, gzipCommand)} B left`,
   );
-  assert.ok(sizes.packageGzip <= SIZE_BUDGET, `package is ${sizes.packageGzip} B gzip, over the ${SIZE_BUDGET} B budget`);
+  assert.ok(sizes.packageGzip <= SIZE_BUDGET, `package is ${sizes.packageGzip} B gzip (zlib), over the ${SIZE_BUDGET} B budget`);
+  assert.ok(gzipCommand <= SIZE_BUDGET, `package is ${gzipCommand} B with gzip -9, over the ${SIZE_BUDGET} B budget`);
 });
 
 // Direct mode ships separately (backstage-oauth2-wasm/direct); its target is 40 KB gzip.
