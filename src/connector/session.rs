@@ -4,16 +4,13 @@
 use crate::browser::record::JsRecord;
 use crate::browser::{errors, js, scopes};
 use crate::core::expiry::expires_at;
-use crate::core::manager::SessionInfo;
+use crate::core::manager::{Grant, SessionInfo};
 use crate::core::response::AuthResponse;
-use crate::core::scopes::ScopeSet;
 use js_sys::{Date, Function};
 use wasm_bindgen::prelude::*;
 
 pub struct JsSession {
-    pub scopes: ScopeSet,
-    pub provider_expires: Option<f64>,
-    pub identity_expires: Option<f64>,
+    pub grant: Grant,
     /// `providerInfo.accessToken ?? ''`
     pub access_token: JsValue,
     /// `providerInfo.idToken ?? ''`
@@ -24,14 +21,8 @@ pub struct JsSession {
 }
 
 impl SessionInfo for JsSession {
-    fn scopes(&self) -> &ScopeSet {
-        &self.scopes
-    }
-    fn provider_expires_ms(&self) -> Option<f64> {
-        self.provider_expires
-    }
-    fn identity_expires_ms(&self) -> Option<f64> {
-        self.identity_expires
+    fn grant(&self) -> &Grant {
+        &self.grant
     }
 }
 
@@ -70,9 +61,11 @@ impl JsSession {
             }
         };
         Ok(JsSession {
-            scopes,
-            provider_expires,
-            identity_expires,
+            grant: Grant {
+                scopes,
+                provider_expires,
+                identity_expires,
+            },
             access_token: token_or_empty(pi.access_token),
             id_token: token_or_empty(pi.id_token),
             profile: raw(res.profile),
@@ -97,9 +90,11 @@ impl JsSession {
             }
         };
         Ok(JsSession {
-            scopes: scopes::from_iterable(&js::get(&provider_info, "scopes")),
-            provider_expires: expiry_of(&provider_info)?,
-            identity_expires: expiry_of(&identity)?,
+            grant: Grant {
+                scopes: scopes::from_iterable(&js::get(&provider_info, "scopes")),
+                provider_expires: expiry_of(&provider_info)?,
+                identity_expires: expiry_of(&identity)?,
+            },
             access_token: nullish(js::get(&provider_info, "accessToken")),
             id_token: nullish(js::get(&provider_info, "idToken")),
             profile: js::get(session, "profile"),

@@ -13,11 +13,18 @@ use super::state::{SessionState, StateTracker};
 use alloc::rc::Rc;
 use alloc::vec::Vec;
 
-/// What the manager needs to know about a session; the rest belongs to the connector.
+/// What the manager reads of a session: the scopes it grants and when its provider and
+/// Backstage tokens expire (epoch ms, `None` when the answer gave no expiry).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grant {
+    pub scopes: ScopeSet,
+    pub provider_expires: Option<f64>,
+    pub identity_expires: Option<f64>,
+}
+
+/// A session the manager can cache; the rest of it belongs to the connector.
 pub trait SessionInfo {
-    fn scopes(&self) -> &ScopeSet;
-    fn provider_expires_ms(&self) -> Option<f64>;
-    fn identity_expires_ms(&self) -> Option<f64>;
+    fn grant(&self) -> &Grant;
 }
 
 pub trait ConnectorError: Clone {
@@ -92,12 +99,13 @@ fn has_scopes<S: SessionInfo>(session: Option<&S>, scopes: Option<&ScopeSet>) ->
     match (session, scopes) {
         (None, _) => false,
         (Some(_), None) => true,
-        (Some(s), Some(wanted)) => s.scopes().contains_all(wanted),
+        (Some(s), Some(wanted)) => s.grant().scopes.contains_all(wanted),
     }
 }
 
 fn needs_refresh<S: SessionInfo>(now_ms: f64, s: &S) -> bool {
-    should_refresh(now_ms, s.provider_expires_ms(), s.identity_expires_ms())
+    let g = s.grant();
+    should_refresh(now_ms, g.provider_expires, g.identity_expires)
 }
 
 impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
@@ -144,7 +152,7 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
     fn extended(&self, scopes: Option<&ScopeSet>) -> ScopeSet {
         extended_scopes(
             &self.default_scopes,
-            self.current.as_deref().map(SessionInfo::scopes),
+            self.current.as_deref().map(|s| &s.grant().scopes),
             scopes,
         )
     }
@@ -212,7 +220,7 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
             }
             (Phase::StaleRefresh, Ok(refreshed)) => match &self.current {
                 Some(now) => {
-                    if refreshed.scopes().contains_all(now.scopes()) {
+                    if refreshed.grant().scopes.contains_all(&now.grant().scopes) {
                         self.current = Some(refreshed.clone());
                     }
                     self.effects.push(Effect::Resolve(w.id, Some(refreshed)));

@@ -112,7 +112,7 @@ fn the_shorter_of_the_two_expiries_decides() {
     let id = m.get_session(T0, opts(None, false));
     m.take_effects();
     let mut short = FakeSession::new(1, &[], Some(T0 + HOUR));
-    short.identity_expires = Some(T0 + 60_000.0);
+    short.grant.identity_expires = Some(T0 + 60_000.0);
     m.refresh_done(T0, Ok(Rc::new(short)));
     // The first refresh returned a session that already needs refreshing: the JS
     // recursion refreshes once more and returns that answer.
