@@ -2,8 +2,9 @@
 # Builds the npm package in pkg/ from the crate, in two variants:
 #   index.js / index.cjs    the drop-in OAuth2 client (no_std, the size-budgeted default)
 #   direct.js / direct.cjs  the same plus direct mode (std, the oauth2 crate)
-# Each: wasm (immediate-abort panics), wasm-bindgen glue, wasm-opt, and one JS module per
-# format with the wasm embedded.
+# Each: wasm (immediate-abort panics), wasm-bindgen glue, the function table pruned of
+# entries only the wasm-bindgen CLI used, wasm-opt, and one JS module per format with the
+# wasm embedded.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
