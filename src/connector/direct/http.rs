@@ -55,7 +55,7 @@ pub async fn fetch(request: HttpRequest) -> Result<HttpResponse, FetchError> {
     Ok(answer)
 }
 
-/// GET a JSON document (discovery, JWKS) as a JS value.
+/// GET a JSON document (discovery, JWKS) as a JS value, parsed once by the browser.
 pub async fn get_json(url: &str) -> Result<JsValue, JsValue> {
     get(url, &JsValue::UNDEFINED).await
 }

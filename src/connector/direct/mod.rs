@@ -26,7 +26,7 @@ use oauth2::{
     AuthUrl, AuthorizationCode, Client, ClientId, CsrfToken, EndpointNotSet, EndpointSet, ExtraTokenFields,
     PkceCodeChallenge, RedirectUrl, RefreshToken, Scope, StandardRevocableToken, StandardTokenResponse, TokenUrl,
 };
-use options::{read_options, Metadata, Options};
+use options::{read_metadata, read_options, Metadata, Options, DISCOVERY_KEYS};
 use redirect::Pending;
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
@@ -131,10 +131,9 @@ impl Direct {
             (Some(m), _) => m.clone(),
             (None, Some(issuer)) => {
                 let url = [issuer.trim_end_matches('/'), "/.well-known/openid-configuration"].concat();
-                let doc = js_sys::JSON::stringify(&http::get_json(&url).await?)?;
-                let doc: String = doc.into();
-                let m: Metadata = serde_json::from_str(&doc)
-                    .map_err(|e| errors::type_error(&["Invalid discovery document: ", &e.to_string()]))?;
+                let doc = http::get_json(&url).await?;
+                let m = read_metadata(&doc, DISCOVERY_KEYS)
+                    .map_err(|key| errors::type_error(&["Invalid discovery document: missing ", key]))?;
                 // OpenID Connect Discovery 4.3: the document must be the configured issuer's.
                 if m.issuer.trim_end_matches('/') != issuer.trim_end_matches('/') {
                     return Err(errors::type_error(&[

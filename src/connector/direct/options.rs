@@ -1,21 +1,50 @@
 //! `createDirectAuthConnector` options and the provider's endpoints.
 
 use crate::browser::{errors, js};
-use serde::Deserialize;
 use std::string::String;
 use wasm_bindgen::JsValue;
 
 /// The provider's endpoints, from discovery or given explicitly.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug)]
 pub(super) struct Metadata {
     pub(super) issuer: String,
     pub(super) authorization_endpoint: String,
     pub(super) token_endpoint: String,
     pub(super) jwks_uri: String,
-    #[serde(default)]
     pub(super) end_session_endpoint: Option<String>,
-    #[serde(default)]
     pub(super) userinfo_endpoint: Option<String>,
+}
+
+/// Where [`Metadata`]'s fields are, in its order: the options' names, and the discovery
+/// document's (OpenID Connect Discovery 1.0, section 3).
+const OPTION_KEYS: [&str; 6] = [
+    "issuer",
+    "authorizationEndpoint",
+    "tokenEndpoint",
+    "jwksUri",
+    "endSessionEndpoint",
+    "userinfoEndpoint",
+];
+pub(super) const DISCOVERY_KEYS: [&str; 6] = [
+    "issuer",
+    "authorization_endpoint",
+    "token_endpoint",
+    "jwks_uri",
+    "end_session_endpoint",
+    "userinfo_endpoint",
+];
+
+/// The endpoints `source` holds under `keys`, or the key of the first required one missing.
+pub(super) fn read_metadata(source: &JsValue, keys: [&'static str; 6]) -> Result<Metadata, &'static str> {
+    let required = |i: usize| string_option(source, keys[i]).ok_or(keys[i]);
+    Ok(Metadata {
+        issuer: required(0)?,
+        authorization_endpoint: required(1)?,
+        token_endpoint: required(2)?,
+        jwks_uri: required(3)?,
+        end_session_endpoint: string_option(source, keys[4]),
+        userinfo_endpoint: string_option(source, keys[5]),
+    })
 }
 
 pub(super) struct Options {
@@ -42,9 +71,12 @@ fn string_option(options: &JsValue, key: &str) -> Option<String> {
     js::get(options, key).as_string().filter(|s| !s.is_empty())
 }
 
+fn missing_option(key: &str) -> JsValue {
+    errors::type_error(&["createDirectAuthConnector: option ", key, " is required"])
+}
+
 fn required(options: &JsValue, key: &str) -> Result<String, JsValue> {
-    string_option(options, key)
-        .ok_or_else(|| errors::type_error(&["createDirectAuthConnector: option ", key, " is required"]))
+    string_option(options, key).ok_or_else(|| missing_option(key))
 }
 
 pub(super) fn read_options(options: &JsValue) -> Result<Options, JsValue> {
@@ -53,20 +85,11 @@ pub(super) fn read_options(options: &JsValue) -> Result<Options, JsValue> {
             "createDirectAuthConnector: options must be an object",
         ]));
     }
-    let explicit = match (
-        string_option(options, "authorizationEndpoint"),
-        string_option(options, "tokenEndpoint"),
-        string_option(options, "jwksUri"),
-    ) {
-        (Some(authorization_endpoint), Some(token_endpoint), Some(jwks_uri)) => Some(Metadata {
-            issuer: required(options, "issuer")?,
-            authorization_endpoint,
-            token_endpoint,
-            jwks_uri,
-            end_session_endpoint: string_option(options, "endSessionEndpoint"),
-            userinfo_endpoint: string_option(options, "userinfoEndpoint"),
-        }),
-        _ => None,
+    // Every endpoint given: no discovery (the issuer is still needed for the ID token).
+    let explicit = if OPTION_KEYS[1..4].iter().all(|k| string_option(options, k).is_some()) {
+        Some(read_metadata(options, OPTION_KEYS).map_err(missing_option)?)
+    } else {
+        None
     };
     let issuer = string_option(options, "issuer");
     if issuer.is_none() && explicit.is_none() {

@@ -14,6 +14,13 @@ fn date(ms: f64) -> JsValue {
 }
 
 impl Direct {
+    /// The provider's keys, fetched now and kept for the next ID token.
+    async fn fetch_jwks(&self, m: &Metadata) -> Result<JsValue, JsValue> {
+        let jwks = http::get_json(&m.jwks_uri).await?;
+        *self.jwks.borrow_mut() = Some(jwks.clone());
+        Ok(jwks)
+    }
+
     async fn verify_id_token(
         &self,
         m: &Metadata,
@@ -32,20 +39,12 @@ impl Direct {
         let cached = self.jwks.borrow().clone();
         let jwks = match cached {
             Some(j) => j,
-            None => {
-                let j = http::get_json(&m.jwks_uri).await?;
-                *self.jwks.borrow_mut() = Some(j.clone());
-                j
-            }
+            None => self.fetch_jwks(m).await?,
         };
         // A key rotated since the JWKS was fetched: fetch once more before giving up.
         let key = match crypto::find_key(&jwks, &jwt) {
             Ok(k) => k,
-            Err(_) => {
-                let j = http::get_json(&m.jwks_uri).await?;
-                *self.jwks.borrow_mut() = Some(j.clone());
-                crypto::find_key(&j, &jwt).map_err(id_token_error)?
-            }
+            Err(_) => crypto::find_key(&self.fetch_jwks(m).await?, &jwt).map_err(id_token_error)?,
         };
         crypto::verify(&key, &jwt).await.map_err(id_token_error)?;
         Ok(jwt.claims)
