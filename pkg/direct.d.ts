@@ -1,7 +1,6 @@
-// Types of backstage-oauth2-wasm/direct: direct mode, plus the same OAuth2 client.
+// Types of backstage-oauth2-wasm/direct: the direct-mode connector, for the OAuth2 class of
+// the package's main entry (or of @backstage/core-app-api).
 import type { AuthConnector, OAuth2Session } from './index';
-
-export * from './index';
 
 /** @public */
 export type DirectAuthConnectorOptions = {
@@ -51,3 +50,6 @@ export declare function createDirectAuthConnector(options: DirectAuthConnectorOp
 
 /** For a redirect URI page that is part of the app: posts the response to the opener or parent. */
 export declare function handleDirectCallback(): boolean;
+
+/** Diagnostics: bytes of this entry's wasm linear memory in use (for leak checks). */
+export declare function wasmMemoryBytes(): number;

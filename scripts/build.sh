@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the npm package in pkg/ from the crate, in two variants:
 #   index.js / index.cjs    the drop-in OAuth2 client (no_std, the size-budgeted default)
-#   direct.js / direct.cjs  the same plus direct mode (std, the oauth2 crate)
+#   direct.js / direct.cjs  the direct-mode connector alone (std, the oauth2 crate)
 # Each: wasm (immediate-abort panics), wasm-bindgen glue, the function table pruned of
 # entries only the wasm-bindgen CLI used, wasm-opt, and one JS module per format with the
 # wasm embedded.
@@ -30,7 +30,7 @@ FLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-d
 variant() {
   local name="$1" features="$2" std="$3"
   RUSTC_BOOTSTRAP=1 RUSTFLAGS="$FLAGS" \
-    cargo build --quiet --release --features "$features" --target wasm32-unknown-unknown \
+    cargo build --quiet --release --no-default-features --features "$features" --target wasm32-unknown-unknown \
     -Zbuild-std="$std" -Zbuild-std-features=optimize_for_size --target-dir "target/$name"
   rm -rf "build/$name" && mkdir -p "build/$name"
   wasm-bindgen --target web --out-dir "build/$name" \
@@ -47,5 +47,5 @@ variant() {
   node scripts/bundle.mjs "$name"
 }
 
-variant ship ship core,alloc
+variant ship client,ship core,alloc
 variant direct direct std,panic_abort

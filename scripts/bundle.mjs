@@ -58,15 +58,25 @@ const packed = execFileSync('python3', [new URL('scripts/lzma-pack.py', root).pa
 // Kept for the benchmark, which times decoding, compile and instantiate on their own.
 writeFileSync(new URL(`build/${entry}.wasm`, root), wasm);
 writeFileSync(new URL(`build/${entry}.wasm.lzma`, root), packed);
-const exported = variant === 'direct' ? 'OAuth2, createDirectAuthConnector, handleDirectCallback' : 'OAuth2';
 // The base64 text is its own module, injected first so that it opens the bundle: gzip
 // (zlib) codes literals with one Huffman table per block of 16 K symbols, and text
 // interleaved with code makes a block that fits neither (270 B more here).
 const packedModule = new URL(`build/${variant}/packed.js`, root);
 writeFileSync(packedModule, `export const PACKED_WASM = ${JSON.stringify(packed.toString('base64'))};\n`);
+// The default entry is the OAuth2 class; the direct entry only the connector, which apps
+// pass to that class (or to Backstage's own).
+const surface =
+  variant === 'direct'
+    ? `export { createDirectAuthConnector, handleDirectCallback } from './glue.js';`
+    : `import { SessionStateObservable } from './glue.js';
+// Interop with RxJS/zen-observable 'from()' and Backstage's Observable type.
+const self = function () { return this; };
+SessionStateObservable.prototype['@@observable'] = self;
+if (typeof Symbol === 'function' && Symbol.observable) SessionStateObservable.prototype[Symbol.observable] = self;
+export { OAuth2 } from './glue.js';`;
 writeFileSync(
   new URL(`build/${variant}/entry.js`, root),
-  `import { initSync, SessionStateObservable } from './glue.js';
+  `import { initSync } from './glue.js';
 import unlzma from '../../scripts/unlzma.js';
 const text = atob(PACKED_WASM);
 const packed = new Uint8Array(text.length);
@@ -74,13 +84,9 @@ for (let i = 0; i < text.length; i++) packed[i] = text.charCodeAt(i);
 const bytes = new Uint8Array(${wasm.length});
 unlzma(packed, bytes);
 const { memory } = initSync({ module: bytes });
-// Interop with RxJS/zen-observable 'from()' and Backstage's Observable type.
-const self = function () { return this; };
-SessionStateObservable.prototype['@@observable'] = self;
-if (typeof Symbol === 'function' && Symbol.observable) SessionStateObservable.prototype[Symbol.observable] = self;
 /** Diagnostics: bytes of wasm linear memory in use by the client (for leak checks). */
 export const wasmMemoryBytes = () => memory.buffer.byteLength;
-export { ${exported} } from './glue.js';
+${surface}
 `,
 );
 

@@ -15,6 +15,8 @@ cargo fmt --check
 cargo clippy --quiet --all-targets -- -D warnings
 cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warnings
 cargo clippy --quiet --target wasm32-unknown-unknown --features direct --all-targets -- -D warnings
+# The shipped direct entry: the connector without the OAuth2 class.
+cargo clippy --quiet --target wasm32-unknown-unknown --no-default-features --features direct --lib -- -D warnings
 
 step "native tests (session core, ID token checks)"
 cargo test --quiet --features direct

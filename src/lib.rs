@@ -10,6 +10,7 @@ extern crate alloc;
 #[cfg(any(test, not(feature = "ship")))]
 extern crate std;
 
+#[cfg(feature = "client")]
 pub mod api;
 pub mod browser;
 pub mod connector;

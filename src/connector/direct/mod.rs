@@ -207,7 +207,7 @@ impl Direct {
                     state: state.secret().clone(),
                     nonce: nonce.secret().clone(),
                     verifier: verifier.secret().clone(),
-                    scopes: scopes.iter().map(String::from).collect(),
+                    scopes: scopes.join(),
                 };
                 self.store_pending(Some(&pending))?;
                 let window = js::window().ok_or_else(|| errors::error(&["No browser window to sign in from"]))?;
