@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { launch } from './harness/browser.mjs';
+import { bundleReference } from './harness/app.mjs';
 import { startStack, APP, BACKEND, IDP } from '../www/stack.mjs';
 
 const root = new URL('../', import.meta.url);
@@ -16,6 +17,9 @@ before(async () => {
   browser = await launch();
   context = await browser.newContext();
   await context.route(`${APP}/e2e/direct.js`, route => route.fulfill({ body: direct, contentType: 'text/javascript' }));
+  // @backstage/core-app-api 1.20.7's own OAuth2, to plug the connector into.
+  const reference = await bundleReference();
+  await context.route(`${APP}/e2e/reference.js`, route => route.fulfill({ body: reference, contentType: 'text/javascript' }));
 });
 
 after(async () => {
@@ -115,6 +119,51 @@ test('code + PKCE sign-in, then a refresh_token grant; both access tokens are ac
     const me = await fetch(`${IDP}/me`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(me.status, 200);
   }
+  await page.close();
+});
+
+test("Backstage's own OAuth2 (core-app-api 1.20.7) signs in and out with the connector", async () => {
+  const page = await context.newPage();
+  await page.goto(APP + '/blank');
+  const withOriginal = async (connector, settle) => {
+    const { OAuth2 } = await import('/e2e/reference.js');
+    const api = OAuth2.create({ authConnector: connector, defaultScopes: ['openid', 'profile', 'email'] });
+    const states = [];
+    api.sessionState$().subscribe(s => states.push(s));
+    const token = await settle(api.getAccessToken());
+    if (token.err) return token;
+    const identity = await api.getBackstageIdentity();
+    const result = {
+      accessToken: token.ok,
+      idToken: await api.getIdToken(),
+      userEntityRef: identity.identity.userEntityRef,
+      expiresAt: identity.expiresAt instanceof Date,
+      email: (await api.getProfile()).email,
+    };
+    await api.signOut();
+    result.afterSignOut = await api.getAccessToken('openid', { optional: true });
+    result.states = states;
+    return result;
+  };
+  // The original tries refreshSession first, which the provider's session for carol
+  // answers silently; a popup, if one opens all the same, is logged in.
+  const answer = popup => login(popup, 'carol').catch(() => {});
+  context.on('page', answer);
+  const result = await withConnector(page, withOriginal).finally(() => context.off('page', answer));
+  assert.equal(result.userEntityRef, 'user:default/carol', JSON.stringify(result.err));
+  assert.equal(result.email, 'carol@example.test');
+  assert.ok(result.expiresAt);
+  assert.deepEqual(result.states, ['SignedOut', 'SignedIn', 'SignedOut']);
+  assert.equal(result.afterSignOut, '', 'signed out: no silent sign-in from the provider session');
+  const me = await fetch(`${IDP}/me`, { headers: { authorization: `Bearer ${result.accessToken}` } });
+  assert.equal(me.status, 200);
+  const { payload } = await jwtVerify(result.idToken, createRemoteJWKSet(new URL(`${IDP}/jwks`)), { issuer: IDP, audience: 'backstage-direct' });
+  assert.equal(payload.sub, 'carol');
+  // The sign-out outlives the page, as a cleared refresh cookie does; the next test's
+  // interactive sign-in ends it.
+  await page.reload();
+  const refreshed = await withConnector(page, (connector, settle) => settle(connector.refreshSession({ scopes: new Set(['openid']) })));
+  assert.equal(refreshed.err?.name, 'AuthenticationError');
   await page.close();
 });
 

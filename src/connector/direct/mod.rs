@@ -11,6 +11,7 @@ mod http;
 mod options;
 mod redirect;
 mod session;
+mod signed_out;
 
 pub use callback::{handle_direct_callback, CALLBACK_MESSAGE};
 
@@ -244,12 +245,24 @@ impl Direct {
                     &["Code exchange failed: ", &e.to_string()].concat(),
                 )
             })?;
-        self.session(m, &token, scopes, Some(nonce)).await
+        let session = self.session(m, &token, scopes, Some(nonce)).await?;
+        // Only an interactive sign-in gets here while signed out: `refresh` does not try
+        // `prompt=none` then.
+        self.mark_signed_out(false);
+        Ok(session)
     }
 
     async fn refresh(self: Rc<Self>, scopes: ScopeSet) -> Result<JsValue, JsValue> {
         if let Some(result) = self.complete_redirect().await {
             return result;
+        }
+        if self.signed_out() {
+            // This tab or another signed out, as a cleared refresh cookie would tell.
+            *self.refresh_token.borrow_mut() = None;
+            return Err(named(
+                "AuthenticationError",
+                "Signed out: a new session needs an interactive sign-in",
+            ));
         }
         let refresh_token = self.refresh_token.borrow().clone();
         let Some(refresh_token) = refresh_token else {
@@ -270,6 +283,7 @@ impl Direct {
     /// (RP-initiated logout with `id_token_hint`), which leaves the page.
     async fn sign_out(self: Rc<Self>) -> Result<JsValue, JsValue> {
         *self.refresh_token.borrow_mut() = None;
+        self.mark_signed_out(true);
         let id_token = self.id_token.borrow_mut().take();
         if !self.options.end_session {
             return Ok(JsValue::UNDEFINED);

@@ -1,0 +1,35 @@
+//! Sign-out that sticks. With the Backstage backend, signing out clears the refresh cookie, so
+//! the next refresh fails until the user signs in again. Direct mode refreshes a reloaded page
+//! with `prompt=none` at the provider, whose session outlives a local sign-out
+//! (`endSession: false`, or a provider without `end_session_endpoint`): without this marker
+//! the next refresh would sign the user straight back in. The marker is in `localStorage`
+//! (every tab, across reloads) and holds no secret; an interactive sign-in removes it.
+
+use super::Direct;
+use crate::browser::js;
+use std::string::String;
+use wasm_bindgen::JsValue;
+
+impl Direct {
+    fn signed_out_key(&self) -> JsValue {
+        let key: String = ["backstage-oauth2-wasm:direct:signed-out:", &self.options.client_id].concat();
+        JsValue::from_str(&key)
+    }
+
+    /// Sets or clears the marker. Storage can be unavailable (privacy modes, sandboxed
+    /// frames): then a sign-out lasts as long as the page, as it did without the marker.
+    pub(super) fn mark_signed_out(&self, signed_out: bool) {
+        let storage = js::get(&js::global(), "localStorage");
+        let key = self.signed_out_key();
+        let _ = if signed_out {
+            js::call_method(&storage, "setItem", &[&key, &JsValue::from_str("1")])
+        } else {
+            js::call_method(&storage, "removeItem", &[&key])
+        };
+    }
+
+    pub(super) fn signed_out(&self) -> bool {
+        let storage = js::get(&js::global(), "localStorage");
+        js::call_method(&storage, "getItem", &[&self.signed_out_key()]).is_ok_and(|v| !v.is_null() && !v.is_undefined())
+    }
+}
