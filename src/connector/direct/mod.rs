@@ -72,6 +72,8 @@ struct Direct {
     jwks: RefCell<Option<JsValue>>,
     refresh_token: RefCell<Option<RefreshToken>>,
     id_token: RefCell<Option<(String, IdTokenClaims)>>,
+    /// The sign-out marker, for when `localStorage` is unavailable (see `signed_out`).
+    signed_out: core::cell::Cell<bool>,
 }
 
 /// A Backstage `AuthConnector` for direct mode; pass it to `OAuth2.create({ authConnector })`
@@ -104,6 +106,7 @@ pub fn create_direct_auth_connector(options: JsValue) -> Result<DirectAuthConnec
             jwks: RefCell::new(None),
             refresh_token: RefCell::new(None),
             id_token: RefCell::new(None),
+            signed_out: core::cell::Cell::new(false),
         }),
     })
 }

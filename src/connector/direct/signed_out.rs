@@ -17,8 +17,9 @@ impl Direct {
     }
 
     /// Sets or clears the marker. Storage can be unavailable (privacy modes, sandboxed
-    /// frames): then a sign-out lasts as long as the page, as it did without the marker.
+    /// frames): then the marker is this page's alone.
     pub(super) fn mark_signed_out(&self, signed_out: bool) {
+        self.signed_out.set(signed_out);
         let storage = js::get(&js::global(), "localStorage");
         let key = self.signed_out_key();
         let _ = if signed_out {
@@ -28,8 +29,13 @@ impl Direct {
         };
     }
 
+    /// Storage is the truth when there is one: another tab's interactive sign-in ends this
+    /// tab's sign-out too, as a new refresh cookie would.
     pub(super) fn signed_out(&self) -> bool {
         let storage = js::get(&js::global(), "localStorage");
-        js::call_method(&storage, "getItem", &[&self.signed_out_key()]).is_ok_and(|v| !v.is_null() && !v.is_undefined())
+        match js::call_method(&storage, "getItem", &[&self.signed_out_key()]) {
+            Ok(v) => !v.is_null() && !v.is_undefined(),
+            Err(_) => self.signed_out.get(),
+        }
     }
 }
