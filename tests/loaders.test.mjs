@@ -1,10 +1,11 @@
 // The packed npm package, consumed the way users consume it, loads with no wasm
-// configuration in: Node ESM and CommonJS, Vite, and webpack 5 (the stock Backstage app
-// build with Rspack and its Jest tests are covered by www/).
+// configuration in: Node ESM and CommonJS, Vite, and webpack 5, with the direct-mode entry as
+// a lazily loaded chunk (the stock Backstage app build with Rspack and its Jest tests are
+// covered by www/).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, rmSync, readFileSync, existsSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, readFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { join, extname } from 'node:path';
 import { build as viteBuild } from 'vite';
@@ -14,7 +15,7 @@ import { launch } from './harness/browser.mjs';
 const root = new URL('../', import.meta.url).pathname;
 const out = join(root, 'tests/out/loaders');
 const consumer = join(out, 'consumer');
-const EXPECTED = 'a1 SignedOut,SignedIn';
+const EXPECTED = 'a1 SignedOut,SignedIn direct';
 let browser;
 
 before(async () => {
@@ -60,6 +61,17 @@ async function runInChromium(dir, page = 'index.html') {
   }
 }
 
+/** The bundle's JS files by size: the app's entry (with the OAuth2 class) must not carry the
+ * direct-mode entry, which is a chunk of its own, fetched only when imported. */
+function assertDirectIsItsOwnChunk(dir) {
+  const sizes = readdirSync(dir)
+    .filter(f => f.endsWith('.js'))
+    .map(f => statSync(join(dir, f)).size)
+    .sort((a, b) => a - b);
+  assert.equal(sizes.length, 2, `two chunks, got ${sizes}`);
+  assert.ok(sizes[0] < 40_000 && sizes[1] > 100_000, `entry and direct chunk: ${sizes}`);
+}
+
 const script = `globalThis.result = undefined; await import('./main.js');
   for (let i = 0; i < 100 && globalThis.result === undefined; i++) await new Promise(r => setTimeout(r, 10));
   console.log(globalThis.result);`;
@@ -71,10 +83,13 @@ test('Node ESM import', () => {
 
 test('Node CommonJS require', () => {
   const cjs = `const { OAuth2 } = require('backstage-oauth2-wasm');
+    const { createDirectAuthConnector } = require('backstage-oauth2-wasm/direct');
     const api = OAuth2.create({ authConnector: { createSession: async ({ scopes }) => ({ providerInfo: { accessToken: 'c', idToken: '', scopes } }), refreshSession: async () => { throw new Error('x'); }, removeSession: async () => {} } });
-    api.getAccessToken().then(t => console.log(t, [...OAuth2.normalizeScopes('a b')].join()));`;
+    let refused;
+    try { createDirectAuthConnector({}); } catch (e) { refused = e.name; }
+    api.getAccessToken().then(t => console.log(t, [...OAuth2.normalizeScopes('a b')].join(), refused));`;
   const printed = execFileSync('node', ['-e', cjs], { cwd: consumer }).toString().trim();
-  assert.equal(printed, 'c a,b');
+  assert.equal(printed, 'c a,b TypeError');
 });
 
 test('Node without TextEncoder/TextDecoder, as in Jest jsdom', () => {
@@ -90,6 +105,7 @@ test('Vite build, no configuration', async () => {
   const { result, errors } = await runInChromium(join(out, 'vite'));
   assert.deepEqual(errors, []);
   assert.equal(result, EXPECTED);
+  assertDirectIsItsOwnChunk(join(out, 'vite/assets'));
 });
 
 test('webpack 5 build, no configuration', async () => {
@@ -104,4 +120,5 @@ test('webpack 5 build, no configuration', async () => {
   const { result, errors } = await runInChromium(join(out, 'webpack'));
   assert.deepEqual(errors, []);
   assert.equal(result, EXPECTED);
+  assertDirectIsItsOwnChunk(join(out, 'webpack'));
 });
