@@ -122,6 +122,63 @@ test('code + PKCE sign-in, then a refresh_token grant; both access tokens are ac
   await page.close();
 });
 
+test('a provider out of reach during a refresh is an AuthConnectionError; the next refresh works', async () => {
+  const page = await context.newPage();
+  await page.goto(APP + '/blank');
+  let dropped = 0;
+  await page.route(`${IDP}/token`, route => {
+    if (dropped === 0 && route.request().postData()?.includes('grant_type=refresh_token')) {
+      dropped += 1;
+      return route.abort('internetdisconnected');
+    }
+    return route.continue();
+  });
+  const outage = async (connector, settle) => {
+    const scopes = new Set(['openid', 'profile', 'email', 'offline_access']);
+    const s = await settle(connector.createSession({ scopes }));
+    if (s.err) return s;
+    const down = await settle(connector.refreshSession({ scopes }));
+    const up = await settle(connector.refreshSession({ scopes }));
+    return { down: down.err, up: up.err ?? { fresh: up.ok.providerInfo.accessToken !== s.ok.providerInfo.accessToken } };
+  };
+  const { result } = await connectorSignIn(page, 'carol', outage);
+  assert.equal(dropped, 1);
+  // The name Backstage's session managers (ours and the original) keep a session on.
+  assert.equal(result.down?.name, 'AuthConnectionError', JSON.stringify(result));
+  assert.match(result.down.message, /^Token refresh request failed, /);
+  assert.deepEqual(result.up, { fresh: true }, 'the refresh token survived the outage');
+  await page.close();
+});
+
+test('a spent refresh token (invalid_grant) is dropped for a silent sign-in at the provider', async () => {
+  const page = await context.newPage();
+  // A page of the app's origin that does not boot the app, whose own sign-in check would
+  // make a prompt=none request of its own.
+  await page.goto(APP + '/direct-callback.html');
+  let refused = 0;
+  await page.route(`${IDP}/token`, route => {
+    if (refused === 0 && route.request().postData()?.includes('grant_type=refresh_token')) {
+      refused += 1;
+      return route.fulfill({ status: 400, json: { error: 'invalid_grant', error_description: 'grant request is invalid' } });
+    }
+    return route.continue();
+  });
+  const silent = [];
+  page.on('request', r => r.url().startsWith(`${IDP}/auth?`) && new URL(r.url()).searchParams.get('prompt') === 'none' && silent.push(r.url()));
+  const spent = async (connector, settle) => {
+    const scopes = new Set(['openid', 'profile', 'email', 'offline_access']);
+    const s = await settle(connector.createSession({ scopes }));
+    if (s.err) return s;
+    const r = await settle(connector.refreshSession({ scopes: new Set(['openid', 'profile', 'email']) }));
+    return r.err ?? { user: r.ok.backstageIdentity.identity.userEntityRef };
+  };
+  const { result } = await connectorSignIn(page, 'carol', spent);
+  assert.equal(refused, 1);
+  assert.deepEqual(result, { user: 'user:default/carol' });
+  assert.equal(silent.length, 1, 'one prompt=none sign-in in place of the refresh grant');
+  await page.close();
+});
+
 test("Backstage's own OAuth2 (core-app-api 1.20.7) signs in and out with the connector", async () => {
   const page = await context.newPage();
   await page.goto(APP + '/blank');

@@ -65,7 +65,7 @@ test('the package size: printed, and within the 20 KB gzip budget', () => {
 
 // Direct mode ships separately (backstage-oauth2-wasm/direct); its target is 40 KB gzip.
 const DIRECT_TARGET = 40 * 1024;
-const DIRECT_RATCHET = 89 * 1024;
+const DIRECT_RATCHET = 90 * 1024;
 
 test('the direct-mode entry size: printed, and never growing past its ratchet', () => {
   const sizes = JSON.parse(readFileSync(new URL('../build/sizes-direct.json', import.meta.url)));

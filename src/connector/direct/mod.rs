@@ -21,11 +21,13 @@ use crate::core::scopes::ScopeSet;
 use callback::code_from_callback;
 use core::cell::RefCell;
 use oauth2::basic::{
-    BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse, BasicTokenType,
+    BasicErrorResponse, BasicErrorResponseType, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,
+    BasicTokenType,
 };
 use oauth2::{
     AuthUrl, AuthorizationCode, Client, ClientId, CsrfToken, EndpointNotSet, EndpointSet, ExtraTokenFields,
-    PkceCodeChallenge, RedirectUrl, RefreshToken, Scope, StandardRevocableToken, StandardTokenResponse, TokenUrl,
+    PkceCodeChallenge, RedirectUrl, RefreshToken, RequestTokenError, Scope, StandardRevocableToken,
+    StandardTokenResponse, TokenUrl,
 };
 use options::{read_metadata, read_options, Metadata, Options, DISCOVERY_KEYS};
 use redirect::Pending;
@@ -93,6 +95,15 @@ fn id_token_error(e: IdTokenError) -> JsValue {
         "check",
         &JsValue::from_str(e.check()),
     )
+}
+
+/// A failed grant at the token endpoint: `AuthConnectionError` when the provider could not
+/// be reached (the session is kept), `AuthenticationError` for its refusals and bad answers.
+fn token_error(what: &str, e: RequestTokenError<http::FetchError, BasicErrorResponse>) -> JsValue {
+    match e {
+        RequestTokenError::Request(http::FetchError::Unreachable(cause)) => http::connection_error(what, &cause),
+        e => named("AuthenticationError", &[what, " failed: ", &e.to_string()].concat()),
+    }
 }
 
 /// `createDirectAuthConnector({ clientId, redirectUri, issuer, … })`.
@@ -242,12 +253,7 @@ impl Direct {
             .set_pkce_verifier(verifier)
             .request_async(&http::fetch)
             .await
-            .map_err(|e| {
-                named(
-                    "AuthenticationError",
-                    &["Code exchange failed: ", &e.to_string()].concat(),
-                )
-            })?;
+            .map_err(|e| token_error("Code exchange", e))?;
         let session = self.session(m, &token, scopes, Some(nonce)).await?;
         // Only an interactive sign-in gets here while signed out: `refresh` does not try
         // `prompt=none` then.
@@ -273,13 +279,21 @@ impl Direct {
         };
         let m = self.metadata().await?;
         let client = self.client(&m)?;
-        let token = client
+        let answer = client
             .exchange_refresh_token(&refresh_token)
             .add_scopes(scopes.iter().map(|s| Scope::new(s.to_string())))
             .request_async(&http::fetch)
-            .await
-            .map_err(|e| named("AuthenticationError", &["Refresh failed: ", &e.to_string()].concat()))?;
-        self.session(&m, &token, &scopes, None).await
+            .await;
+        match answer {
+            Ok(token) => self.session(&m, &token, &scopes, None).await,
+            // The refresh token is spent (expired, revoked, rotated away): it is dropped, and
+            // the provider's own session may still sign the user in without UI.
+            Err(RequestTokenError::ServerResponse(e)) if *e.error() == BasicErrorResponseType::InvalidGrant => {
+                *self.refresh_token.borrow_mut() = None;
+                self.sign_in(scopes, Mode::Silent).await
+            }
+            Err(e) => Err(token_error("Token refresh", e)),
+        }
     }
 
     /// Forgets the tokens; with an `end_session_endpoint`, ends the provider session too
