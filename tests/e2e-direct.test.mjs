@@ -224,6 +224,41 @@ test("Backstage's own OAuth2 (core-app-api 1.20.7) signs in and out with the con
   await page.close();
 });
 
+test('bad options and arguments become JS errors, never a dead wasm instance', async () => {
+  const page = await context.newPage();
+  await page.goto(APP + '/direct-callback.html');
+  const outcomes = await page.evaluate(async () => {
+    const m = await import('/e2e/direct.js');
+    const hostile = new Proxy({}, { get() { throw new Error('get'); }, has() { throw new Error('has'); } });
+    const named = e => (e instanceof Error ? e.name : `non-Error ${typeof e}`);
+    const create = o => { try { m.createDirectAuthConnector(o); return 'created'; } catch (e) { return named(e); } };
+    const settle = p => p.then(() => 'resolved', named);
+    const out = {
+      create: [undefined, null, 42, 'x', [], {}, hostile, { clientId: 5, redirectUri: {}, issuer: [] }, { get clientId() { throw new Error('boom'); } }].map(create),
+    };
+    // URLs that do not parse, and every other option of the wrong type.
+    const odd = m.createDirectAuthConnector({
+      clientId: 'app', redirectUri: 'nope', issuer: 'nope', authorizationEndpoint: 'nope', tokenEndpoint: 'nope', jwksUri: 'nope',
+      silentTimeoutMs: -1, clockSkewSeconds: 'x', identity: 7, flow: {}, profile: 9, endSession: 'yes',
+    });
+    out.calls = await Promise.all([
+      odd.refreshSession(), odd.refreshSession(42), odd.refreshSession({ scopes: 5 }), odd.refreshSession({ scopes: hostile }),
+      odd.createSession(null), odd.createSession({ scopes: new Set(['openid']) }), odd.removeSession(),
+    ].map(settle));
+    out.callback = m.handleDirectCallback();
+    // The instance is alive: a good connector is still made.
+    out.after = create({ clientId: 'app', redirectUri: location.origin + '/direct-callback.html', issuer: location.origin });
+    return out;
+  });
+  assert.deepEqual(outcomes, {
+    create: ['TypeError', 'TypeError', 'TypeError', 'TypeError', 'TypeError', 'TypeError', 'TypeError', 'TypeError', 'TypeError'],
+    calls: ['TypeError', 'TypeError', 'TypeError', 'Error', 'TypeError', 'TypeError', 'resolved'],
+    callback: false,
+    after: 'created',
+  });
+  await page.close();
+});
+
 test('the profile can come from the userinfo endpoint', async () => {
   const page = await context.newPage();
   await page.goto(APP + '/blank');

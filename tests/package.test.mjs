@@ -511,6 +511,37 @@ test('sessionState$: an observer unsubscribed during a delivery misses it; start
   });
 });
 
+test('values whose reading throws (a Proxy, an iterator, a Date subclass) fail as in the original', async () => {
+  const result = await same(async ({ impl }) => {
+    const h = await import('/harness/page.js');
+    const { OAuth2 } = window.impls[impl];
+    const trap = () => { throw new RangeError('trap'); };
+    const hostileArray = new Proxy(['a'], { get: trap });
+    const hostileIterable = { [Symbol.iterator]: trap };
+    class BadDate extends Date { getTime() { trap(); } }
+    const serving = providerInfo =>
+      OAuth2.create({ authConnector: { refreshSession: () => Promise.reject(new Error('none')), createSession: async () => ({ providerInfo }) } });
+    const outcome = r => (r.err ? `${r.err.name}: ${r.err.message}` : 'resolved');
+    const attempt = f => h.settle(Promise.resolve().then(f)).then(outcome);
+    return {
+      scope: await attempt(() => h.client(impl).api.getAccessToken(hostileArray)),
+      normalize: await attempt(() => OAuth2.normalizeScopes(hostileArray)),
+      transformed: await attempt(() => OAuth2.normalizeScopes('a', { scopeTransform: () => hostileIterable })),
+      defaultScopes: await attempt(() => OAuth2.create({ defaultScopes: hostileIterable, authConnector: {} })),
+      sessionScopes: await attempt(() => serving({ accessToken: 'a', scopes: hostileIterable }).getAccessToken()),
+      sessionExpiry: await attempt(() => serving({ accessToken: 'a', scopes: new Set(), expiresAt: new BadDate() }).getAccessToken()),
+      // The instance still works after all of that.
+      alive: await attempt(() => h.client(impl).api.getAccessToken(undefined, { optional: true })),
+    };
+  }, {}, ({ result: { sessionScopes, sessionExpiry, ...rest }, ...run }) => ({ result: rest, ...run }));
+  assert.equal(result.result.scope, 'RangeError: trap');
+  assert.equal(result.result.alive, 'resolved');
+  // A session that cannot be read is refused when it arrives (the original takes it, then
+  // fails every later call on reading it: see the compatibility notes).
+  assert.equal(result.result.sessionScopes, 'RangeError: trap');
+  assert.equal(result.result.sessionExpiry, 'RangeError: trap');
+});
+
 test('bad create options and bad arguments become JS errors, never a dead wasm instance', async () => {
   const { result } = await run('wasm', async ({ impl }) => {
     const h = await import('/harness/page.js');

@@ -35,7 +35,8 @@ fn popup_size(popup_options: &JsValue) -> PopupSize {
     let dim = |key, default| {
         let v = js::get(&size, key);
         if v.is_truthy() {
-            js_sys::Number::from(v).value_of()
+            // A size whose valueOf throws opens a default-sized popup.
+            js::number_of(&v).unwrap_or(f64::NAN)
         } else {
             default
         }
@@ -77,7 +78,7 @@ pub fn read(options: &JsValue) -> Result<CreateOptions, JsValue> {
     if !options.is_object() {
         return Err(errors::type_error(&["OAuth2.create: options must be an object"]));
     }
-    let default_scopes = scopes::from_iterable(&js::get(options, "defaultScopes"));
+    let default_scopes = scopes::from_iterable(&js::get(options, "defaultScopes"))?;
     let scope_transform = js::get(options, "scopeTransform");
     // Like the original, a scopeTransform that is not a function fails when used, not here.
     let scope_transform = (!scope_transform.is_undefined()).then(|| scope_transform.unchecked_into::<Function>());

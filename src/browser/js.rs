@@ -9,6 +9,15 @@ extern "C" {
     #[wasm_bindgen(catch, js_name = String)]
     fn js_string_of(value: &JsValue) -> Result<String, JsValue>;
 
+    /// `Array.from(value)`: a plain array copied from any iterable, so that reading it
+    /// afterwards runs no JS (a Proxy or a throwing iterator fails here, as an `Err`).
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = from)]
+    pub fn array_from(value: &JsValue) -> Result<js_sys::Array, JsValue>;
+
+    /// JS `Number(value)`, whose `valueOf` may throw.
+    #[wasm_bindgen(catch, js_name = Number)]
+    pub fn number_of(value: &JsValue) -> Result<f64, JsValue>;
+
     #[wasm_bindgen(catch, js_name = fetch)]
     pub fn fetch(url: &str, init: &JsValue) -> Result<js_sys::Promise, JsValue>;
 

@@ -7,22 +7,28 @@ use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
 
 /// The scope list before it becomes a `Set`: `None` when `scopes` is falsy
-/// (no transform is called then, as in the JS).
+/// (no transform is called then, as in the JS). The transform gets the caller's own array,
+/// as in the JS; what comes back is copied before it is read (see [`js::array_from`]).
 pub fn normalized_list(scopes: &JsValue, transform: Option<&Function>) -> Result<Option<Array>, JsValue> {
     if !scopes.is_truthy() {
         return Ok(None);
     }
-    let list = if Array::is_array(scopes) {
-        scopes.clone().unchecked_into::<Array>()
+    let list: JsValue = if Array::is_array(scopes) {
+        scopes.clone()
     } else if let Some(s) = scopes.as_string() {
-        split_scope_string(&s).iter().map(|s| JsValue::from_str(s)).collect()
+        split_scope_string(&s)
+            .iter()
+            .map(|s| JsValue::from_str(s))
+            .collect::<Array>()
+            .into()
     } else {
         return Err(errors::type_error(&["scopes must be a string or an array of strings"]));
     };
-    match transform {
-        None => Ok(Some(list)),
-        Some(f) => Ok(Some(Array::from(&f.call1(&JsValue::UNDEFINED, &list)?))),
-    }
+    let list = match transform {
+        None => list,
+        Some(f) => f.call1(&JsValue::UNDEFINED, &list)?,
+    };
+    js::array_from(&list).map(Some)
 }
 
 /// The list as the core's scope set (`[...set].join(' ')` stringifies non-strings too).
@@ -40,12 +46,13 @@ pub fn scope_set(scopes: &JsValue, transform: Option<&Function>) -> Result<Scope
     Ok(to_scope_set(normalized_list(scopes, transform)?.as_ref()))
 }
 
-/// Reads any iterable of scopes (a `Set` from a JS connector, `defaultScopes`).
-pub fn from_iterable(value: &JsValue) -> ScopeSet {
+/// Reads any iterable of scopes (a `Set` from a JS connector, `defaultScopes`); an iterable
+/// that throws gives its error.
+pub fn from_iterable(value: &JsValue) -> Result<ScopeSet, JsValue> {
     if !value.is_truthy() {
-        return ScopeSet::new();
+        return Ok(ScopeSet::new());
     }
-    to_scope_set(Some(&Array::from(value)))
+    Ok(to_scope_set(Some(&js::array_from(value)?)))
 }
 
 pub fn to_js_set(scopes: &ScopeSet) -> js_sys::Set {

@@ -209,7 +209,11 @@ impl BackendConnector {
         // turned into a session by `create_session` below.
         let (on_auth_request, _) = callbacks::callback(move |requested: JsValue| {
             let config = handler_config.clone();
-            callbacks::promise_of(move |done| config.sign_in(&scopes::from_iterable(&requested), done)).into()
+            callbacks::promise_of(move |done| match scopes::from_iterable(&requested) {
+                Ok(scopes) => config.sign_in(&scopes, done),
+                Err(e) => done(Err(e)),
+            })
+            .into()
         });
         let on_auth_request: JsValue = on_auth_request.into();
         let options = js::object(&[("provider", provider), ("onAuthRequest", &on_auth_request)]);

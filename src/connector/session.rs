@@ -81,6 +81,7 @@ impl JsSession {
                 "Invalid session from authConnector: missing providerInfo",
             ]));
         }
+        let scopes = scopes::from_iterable(&js::get(&provider_info, "scopes"))?;
         let identity = js::get(session, "backstageIdentity");
         let nullish = |v: JsValue| {
             if v.is_undefined() || v.is_null() {
@@ -91,7 +92,7 @@ impl JsSession {
         };
         Ok(JsSession {
             grant: Grant {
-                scopes: scopes::from_iterable(&js::get(&provider_info, "scopes")),
+                scopes,
                 provider_expires: expiry_of(&provider_info)?,
                 identity_expires: expiry_of(&identity)?,
             },
@@ -110,10 +111,11 @@ fn expiry_of(holder: &JsValue) -> Result<Option<f64>, JsValue> {
     if !at.is_truthy() {
         return Ok(None);
     }
-    match at.dyn_ref::<Date>() {
-        Some(d) => Ok(Some(d.get_time())),
-        None => Err(errors::type_error(&[
+    if !at.is_instance_of::<Date>() {
+        return Err(errors::type_error(&[
             "Invalid session from authConnector: expiresAt is not a Date",
-        ])),
+        ]));
     }
+    // Called as JS calls it: a subclass's or a Proxy's `getTime` can throw.
+    Ok(js::call_method(&at, "getTime", &[])?.as_f64())
 }

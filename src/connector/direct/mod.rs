@@ -133,7 +133,7 @@ fn random_token() -> Result<String, JsValue> {
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes.to_vec()))
 }
 
-fn scopes_of(options: &JsValue) -> ScopeSet {
+fn scopes_of(options: &JsValue) -> Result<ScopeSet, JsValue> {
     scopes::from_iterable(&js::get(options, "scopes"))
 }
 
@@ -335,12 +335,18 @@ impl DirectAuthConnector {
         } else {
             Mode::Popup
         };
-        future_to_promise(self.inner.clone().sign_in(scopes_of(&options), mode))
+        match scopes_of(&options) {
+            Ok(scopes) => future_to_promise(self.inner.clone().sign_in(scopes, mode)),
+            Err(e) => js_sys::Promise::reject(&e),
+        }
     }
 
     #[wasm_bindgen(js_name = refreshSession)]
     pub fn refresh_session(&self, options: JsValue) -> js_sys::Promise {
-        future_to_promise(self.inner.clone().refresh(scopes_of(&options)))
+        match scopes_of(&options) {
+            Ok(scopes) => future_to_promise(self.inner.clone().refresh(scopes)),
+            Err(e) => js_sys::Promise::reject(&e),
+        }
     }
 
     #[wasm_bindgen(js_name = removeSession)]
