@@ -150,6 +150,31 @@ test('a provider out of reach during a refresh is an AuthConnectionError; the ne
   await page.close();
 });
 
+test('offline, a session without a refresh token is kept (AuthConnectionError), and refreshes silently once online', async () => {
+  const page = await context.newPage();
+  await page.goto(APP + '/direct-callback.html');
+  const [popup] = await Promise.all([
+    context.waitForEvent('page'),
+    page.evaluate(([idp, app]) => import('/e2e/direct.js').then(({ createDirectAuthConnector }) => {
+      window.connector = createDirectAuthConnector({ issuer: idp, clientId: 'backstage-direct', redirectUri: `${app}/direct-callback.html`, endSession: false });
+      // No offline_access: no refresh token, so a refresh is a prompt=none sign-in.
+      window.first = window.connector.createSession({ scopes: new Set(['openid', 'profile']) });
+    }), [IDP, APP]),
+  ]);
+  await login(popup, 'carol');
+  const user = s => s.backstageIdentity.identity.userEntityRef;
+  assert.equal(await page.evaluate(`window.first.then(${user})`), 'user:default/carol');
+  const refresh = () =>
+    page.evaluate(
+      `window.connector.refreshSession({ scopes: new Set(['openid', 'profile']) }).then(${user}, e => e.name + ': ' + e.message)`,
+    );
+  await context.setOffline(true);
+  const offline = await refresh().finally(() => context.setOffline(false));
+  assert.equal(offline, 'AuthConnectionError: Silent sign-in request failed, the browser is offline');
+  assert.equal(await refresh(), 'user:default/carol');
+  await page.close();
+});
+
 test('a spent refresh token (invalid_grant) is dropped for a silent sign-in at the provider', async () => {
   const page = await context.newPage();
   // A page of the app's origin that does not boot the app, whose own sign-in check would

@@ -275,6 +275,11 @@ impl Direct {
         }
         let refresh_token = self.refresh_token.borrow().clone();
         let Some(refresh_token) = refresh_token else {
+            // The hidden iframe would only time out, and the session managers would sign the
+            // user out; offline is a connection failure, which keeps the session.
+            if js::get(&js::get(&js::global(), "navigator"), "onLine") == JsValue::FALSE {
+                return Err(http::connection_error("Silent sign-in", "the browser is offline"));
+            }
             return self.sign_in(scopes, Mode::Silent).await;
         };
         let m = self.metadata().await?;
