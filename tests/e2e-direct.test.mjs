@@ -122,17 +122,24 @@ test('code + PKCE sign-in, then a refresh_token grant; both access tokens are ac
   await page.close();
 });
 
-test('a provider out of reach during a refresh is an AuthConnectionError; the next refresh works', async () => {
-  const page = await context.newPage();
-  await page.goto(APP + '/blank');
-  let dropped = 0;
+/** Answers the page's first refresh_token grant with `answer(route)`; every other request
+ * reaches the provider. Returns how many were answered so. */
+async function interceptFirstRefreshGrant(page, answer) {
+  let seen = 0;
   await page.route(`${IDP}/token`, route => {
-    if (dropped === 0 && route.request().postData()?.includes('grant_type=refresh_token')) {
-      dropped += 1;
-      return route.abort('internetdisconnected');
+    if (seen === 0 && route.request().postData()?.includes('grant_type=refresh_token')) {
+      seen += 1;
+      return answer(route);
     }
     return route.continue();
   });
+  return () => seen;
+}
+
+test('a provider out of reach during a refresh is an AuthConnectionError; the next refresh works', async () => {
+  const page = await context.newPage();
+  await page.goto(APP + '/blank');
+  const dropped = await interceptFirstRefreshGrant(page, route => route.abort('internetdisconnected'));
   const outage = async (connector, settle) => {
     const scopes = new Set(['openid', 'profile', 'email', 'offline_access']);
     const s = await settle(connector.createSession({ scopes }));
@@ -142,7 +149,7 @@ test('a provider out of reach during a refresh is an AuthConnectionError; the ne
     return { down: down.err, up: up.err ?? { fresh: up.ok.providerInfo.accessToken !== s.ok.providerInfo.accessToken } };
   };
   const { result } = await connectorSignIn(page, 'carol', outage);
-  assert.equal(dropped, 1);
+  assert.equal(dropped(), 1);
   // The name Backstage's session managers (ours and the original) keep a session on.
   assert.equal(result.down?.name, 'AuthConnectionError', JSON.stringify(result));
   assert.match(result.down.message, /^Token refresh request failed, /);
@@ -180,14 +187,9 @@ test('a spent refresh token (invalid_grant) is dropped for a silent sign-in at t
   // A page of the app's origin that does not boot the app, whose own sign-in check would
   // make a prompt=none request of its own.
   await page.goto(APP + '/direct-callback.html');
-  let refused = 0;
-  await page.route(`${IDP}/token`, route => {
-    if (refused === 0 && route.request().postData()?.includes('grant_type=refresh_token')) {
-      refused += 1;
-      return route.fulfill({ status: 400, json: { error: 'invalid_grant', error_description: 'grant request is invalid' } });
-    }
-    return route.continue();
-  });
+  const refused = await interceptFirstRefreshGrant(page, route =>
+    route.fulfill({ status: 400, json: { error: 'invalid_grant', error_description: 'grant request is invalid' } }),
+  );
   const silent = [];
   page.on('request', r => r.url().startsWith(`${IDP}/auth?`) && new URL(r.url()).searchParams.get('prompt') === 'none' && silent.push(r.url()));
   const spent = async (connector, settle) => {
@@ -198,7 +200,7 @@ test('a spent refresh token (invalid_grant) is dropped for a silent sign-in at t
     return r.err ?? { user: r.ok.backstageIdentity.identity.userEntityRef };
   };
   const { result } = await connectorSignIn(page, 'carol', spent);
-  assert.equal(refused, 1);
+  assert.equal(refused(), 1);
   assert.deepEqual(result, { user: 'user:default/carol' });
   assert.equal(silent.length, 1, 'one prompt=none sign-in in place of the refresh grant');
   await page.close();
