@@ -40,8 +40,14 @@ export type DirectAuthConnectorOptions = {
 /** A Backstage AuthConnector that signs in straight at an OpenID Connect provider. */
 export declare class DirectAuthConnector implements AuthConnector<OAuth2Session> {
   private constructor();
+  /** An interactive sign-in (popup, or full-page redirect). */
   createSession(options: { scopes: Set<string>; instantPopup?: boolean }): Promise<OAuth2Session>;
+  /** The refresh_token grant, or a silent prompt=none sign-in when there is no refresh token
+   * (after a reload) or it was refused as spent. Rejects with `AuthConnectionError` when the
+   * provider cannot be reached (the session is kept), and with `AuthenticationError` after
+   * `removeSession()` until the next `createSession()`. */
   refreshSession(options?: { scopes: Set<string> }): Promise<OAuth2Session>;
+  /** Forgets the tokens; with `endSession`, leaves for the provider's end-session endpoint. */
   removeSession(): Promise<void>;
   free(): void;
 }
