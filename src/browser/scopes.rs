@@ -8,23 +8,22 @@ use wasm_bindgen::prelude::*;
 
 /// The scope list before it becomes a `Set`: `None` when `scopes` is falsy
 /// (no transform is called then, as in the JS). The transform gets the caller's own array,
-/// as in the JS; what comes back is copied before it is read (see [`js::array_from`]).
+/// as in the JS; an array from the caller or the transform is copied before it is read
+/// (see [`js::array_from`]), the one split from a string here is not.
 pub fn normalized_list(scopes: &JsValue, transform: Option<&Function>) -> Result<Option<Array>, JsValue> {
     if !scopes.is_truthy() {
         return Ok(None);
     }
-    let list: JsValue = if Array::is_array(scopes) {
-        scopes.clone()
+    let (list, ours): (JsValue, bool) = if Array::is_array(scopes) {
+        (scopes.clone(), false)
     } else if let Some(s) = scopes.as_string() {
-        split_scope_string(&s)
-            .iter()
-            .map(|s| JsValue::from_str(s))
-            .collect::<Array>()
-            .into()
+        let split: Array = split_scope_string(&s).iter().map(|s| JsValue::from_str(s)).collect();
+        (split.into(), true)
     } else {
         return Err(errors::type_error(&["scopes must be a string or an array of strings"]));
     };
     let list = match transform {
+        None if ours => return Ok(Some(list.unchecked_into())),
         None => list,
         Some(f) => f.call1(&JsValue::UNDEFINED, &list)?,
     };

@@ -133,8 +133,15 @@ fn random_token() -> Result<String, JsValue> {
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes.to_vec()))
 }
 
-fn scopes_of(options: &JsValue) -> Result<ScopeSet, JsValue> {
-    scopes::from_iterable(&js::get(options, "scopes"))
+/// `start(options.scopes)` as a promise; scopes that cannot be read reject it at once.
+fn with_scopes<F>(options: &JsValue, start: impl FnOnce(ScopeSet) -> F) -> js_sys::Promise
+where
+    F: core::future::Future<Output = Result<JsValue, JsValue>> + 'static,
+{
+    match scopes::from_iterable(&js::get(options, "scopes")) {
+        Ok(scopes) => future_to_promise(start(scopes)),
+        Err(e) => js_sys::Promise::reject(&e),
+    }
 }
 
 impl Direct {
@@ -340,18 +347,12 @@ impl DirectAuthConnector {
         } else {
             Mode::Popup
         };
-        match scopes_of(&options) {
-            Ok(scopes) => future_to_promise(self.inner.clone().sign_in(scopes, mode)),
-            Err(e) => js_sys::Promise::reject(&e),
-        }
+        with_scopes(&options, |scopes| self.inner.clone().sign_in(scopes, mode))
     }
 
     #[wasm_bindgen(js_name = refreshSession)]
     pub fn refresh_session(&self, options: JsValue) -> js_sys::Promise {
-        match scopes_of(&options) {
-            Ok(scopes) => future_to_promise(self.inner.clone().refresh(scopes)),
-            Err(e) => js_sys::Promise::reject(&e),
-        }
+        with_scopes(&options, |scopes| self.inner.clone().refresh(scopes))
     }
 
     #[wasm_bindgen(js_name = removeSession)]
