@@ -4,6 +4,7 @@
 //! the call waits in the core, whose effects (refresh, sign-in, sign-out, answers, state
 //! changes) are run here against the connector.
 
+use super::crosstab::{restart_page, CrossTab, Received};
 use super::observable::{SessionStateObservable, Subject};
 use super::options;
 use crate::browser::{callbacks, js, scopes};
@@ -12,7 +13,7 @@ use crate::connector::{AnyConnector, JsError};
 use crate::core::manager::{CallId, Effect, GetOptions, SessionManager};
 use crate::core::scopes::ScopeSet;
 use alloc::boxed::Box;
-use alloc::rc::Rc;
+use alloc::rc::{Rc, Weak};
 use alloc::vec::Vec;
 use core::cell::RefCell;
 use js_sys::{Date, Function, Promise};
@@ -36,6 +37,9 @@ struct Inner {
     state: JsValue,
     /// `getIdToken` asks for this set on every call; built once.
     openid: ScopeSet,
+    /// The other tabs (`crossTab`), where the browser allows.
+    crosstab: Option<CrossTab>,
+    me: Weak<Inner>,
 }
 
 #[wasm_bindgen]
@@ -123,26 +127,41 @@ impl Inner {
     fn apply(self: &Rc<Self>, effect: Effect<JsSession, JsError>) {
         let me = self.clone();
         match effect {
-            Effect::Refresh(scopes) => self.connector.refresh_session(
-                scopes,
-                Box::new(move |r| {
-                    me.manager
-                        .borrow_mut()
-                        .refresh_done(Date::now(), r.map(Rc::new).map_err(JsError));
-                    me.run();
-                }),
-            ),
+            Effect::Refresh(id, scopes) => {
+                let pending = self.crosstab.as_ref().map(|_| {
+                    let me = self.me.clone();
+                    Box::new(move || me.upgrade().is_some_and(|me| me.manager.borrow().refresh_pending(id))) as _
+                });
+                self.connector.refresh_session(
+                    scopes,
+                    pending,
+                    Box::new(move |r| {
+                        me.manager
+                            .borrow_mut()
+                            .refresh_done(Date::now(), id, r.map(Rc::new).map_err(JsError));
+                        me.run();
+                    }),
+                )
+            }
             Effect::Create(id, req) => self.connector.create_session(
                 req,
                 Box::new(move |r| {
-                    me.manager.borrow_mut().create_done(id, r.map(Rc::new).map_err(JsError));
+                    me.manager
+                        .borrow_mut()
+                        .create_done(Date::now(), id, r.map(Rc::new).map_err(JsError));
                     me.run();
                 }),
             ),
             Effect::Remove(id) => self.connector.remove_session(Box::new(move |r| {
-                me.manager.borrow_mut().remove_done(id, r.map_err(JsError));
+                me.manager.borrow_mut().remove_done(Date::now(), id, r.map_err(JsError));
                 me.run();
             })),
+            Effect::Announce(announcement) => {
+                if let Some(c) = &self.crosstab {
+                    c.announce(&announcement);
+                }
+            }
+            Effect::EndedElsewhere => restart_page(),
             Effect::Resolve(id, session) => {
                 if let Some(w) = self.take_waiting(id) {
                     let _ = w.resolve.call1(&JsValue::UNDEFINED, &w.pick.from(session.as_deref()));
@@ -155,6 +174,18 @@ impl Inner {
             }
             Effect::State(state) => self.subject.next(state),
         }
+    }
+
+    /// What another tab announced, handed to the core.
+    fn receive(self: &Rc<Self>, received: Received) {
+        {
+            let mut m = self.manager.borrow_mut();
+            match received {
+                Received::Session(s, since) => m.remote_session(Date::now(), Rc::new(s), since),
+                Received::SignedOut(at) => m.remote_signed_out(Date::now(), at),
+            }
+        }
+        self.run();
     }
 
     fn take_waiting(&self, id: CallId) -> Option<Waiting> {
@@ -172,21 +203,35 @@ impl OAuth2 {
             connector,
             default_scopes,
             scope_transform,
+            channel,
         } = options::read(&options)?;
         let subject = Subject::new();
         let state = SessionStateObservable::new(subject.clone()).into();
         let mut openid = ScopeSet::new();
         openid.insert("openid".into());
-        let inner = Inner {
-            manager: RefCell::new(SessionManager::new(default_scopes)),
-            connector,
-            waiting: RefCell::default(),
-            subject,
-            scope_transform,
-            state,
-            openid,
-        };
-        Ok(OAuth2 { inner: Rc::new(inner) })
+        let sessions = matches!(connector, AnyConnector::Backend(_));
+        let inner = Rc::new_cyclic(|me: &Weak<Inner>| {
+            let receiver = me.clone();
+            let crosstab = channel.and_then(|name| {
+                CrossTab::open(&name, sessions, move |r| {
+                    if let Some(inner) = receiver.upgrade() {
+                        inner.receive(r);
+                    }
+                })
+            });
+            Inner {
+                manager: RefCell::new(SessionManager::new(default_scopes)),
+                connector,
+                waiting: RefCell::default(),
+                subject,
+                scope_transform,
+                state,
+                openid,
+                crosstab,
+                me: me.clone(),
+            }
+        });
+        Ok(OAuth2 { inner })
     }
 
     /// `new Set(...)` of the split and transformed scopes.

@@ -1,16 +1,25 @@
 //! `sessionState$()`: a BehaviorSubject with zen-observable's subscribe contract.
-//! New subscribers get the current state at once; emissions happen only on change.
+//! New subscribers get the current state a microtask after `subscribe` returns (and never,
+//! if they unsubscribe before), with any change made meanwhile after it, as zen-observable
+//! buffers what is emitted while a subscription starts; emissions happen only on change.
 
-use crate::browser::js;
+use crate::browser::{callbacks, js};
 use crate::core::state::SessionState;
 use alloc::rc::Rc;
 use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
 
+struct Observer {
+    id: u32,
+    observer: JsValue,
+    /// What it is yet to be told, until the microtask after its `subscribe` delivers it.
+    queue: Option<Vec<SessionState>>,
+}
+
 pub struct Subject {
     current: Cell<SessionState>,
-    observers: RefCell<Vec<(u32, JsValue)>>,
+    observers: RefCell<Vec<Observer>>,
     next_id: Cell<u32>,
 }
 
@@ -28,32 +37,54 @@ impl Subject {
     /// zen-observable), and no borrow is held while JS runs.
     pub fn next(&self, state: SessionState) {
         self.current.set(state);
-        let ids: Vec<u32> = self.observers.borrow().iter().map(|(id, _)| *id).collect();
-        let value = JsValue::from_str(state.as_str());
+        let ids: Vec<u32> = self.observers.borrow().iter().map(|o| o.id).collect();
         for id in ids {
-            let observer = self
-                .observers
-                .borrow()
-                .iter()
-                .find(|(i, _)| *i == id)
-                .map(|(_, o)| o.clone());
+            let observer = {
+                let mut observers = self.observers.borrow_mut();
+                match observers.iter_mut().find(|o| o.id == id) {
+                    Some(Observer { queue: Some(q), .. }) => {
+                        q.push(state);
+                        None
+                    }
+                    Some(o) => Some(o.observer.clone()),
+                    None => None,
+                }
+            };
             if let Some(o) = observer {
-                notify(&o, &value);
+                notify(&o, state);
             }
         }
     }
 
+    /// The microtask after `subscribe`: what was queued, in order, while still subscribed.
+    fn flush(&self, id: u32) {
+        let taken = {
+            let mut observers = self.observers.borrow_mut();
+            observers
+                .iter_mut()
+                .find(|o| o.id == id)
+                .and_then(|o| o.queue.take().map(|q| (o.observer.clone(), q)))
+        };
+        let Some((observer, queue)) = taken else { return };
+        for state in queue {
+            if !self.observers.borrow().iter().any(|o| o.id == id) {
+                return;
+            }
+            notify(&observer, state);
+        }
+    }
+
     fn remove(&self, id: u32) {
-        self.observers.borrow_mut().retain(|(i, _)| *i != id);
+        self.observers.borrow_mut().retain(|o| o.id != id);
     }
 }
 
 /// `observer.next(value)`. An observer that throws must not break the others or the
 /// client: its error is reported the way zen-observable does, asynchronously.
-fn notify(observer: &JsValue, value: &JsValue) {
+fn notify(observer: &JsValue, state: SessionState) {
     let next = js::get(observer, "next");
     if next.is_function() {
-        if let Err(e) = js::call_method(observer, "next", &[value]) {
+        if let Err(e) = js::call_method(observer, "next", &[&JsValue::from_str(state.as_str())]) {
             let _ = js_sys::Promise::reject(&e);
         }
     }
@@ -79,8 +110,9 @@ impl SessionStateObservable {
 
 #[wasm_bindgen]
 impl SessionStateObservable {
-    /// `subscribe(observer)` or `subscribe(next, error, complete)`: the current state at once,
-    /// then every change. (Like core-app-api's subject, no `observer.start` is called.)
+    /// `subscribe(observer)` or `subscribe(next, error, complete)`: the current state in a
+    /// microtask, then every change. (Like core-app-api's subject, no `observer.start` is
+    /// called.)
     pub fn subscribe(&self, observer: JsValue, error: JsValue, complete: JsValue) -> Subscription {
         let observer = if observer.is_object() {
             observer
@@ -94,8 +126,13 @@ impl SessionStateObservable {
             id,
             closed: Cell::new(false),
         };
-        notify(&observer, &JsValue::from_str(self.subject.current.get().as_str()));
-        self.subject.observers.borrow_mut().push((id, observer));
+        self.subject.observers.borrow_mut().push(Observer {
+            id,
+            observer,
+            queue: Some(alloc::vec![self.subject.current.get()]),
+        });
+        let subject = self.subject.clone();
+        callbacks::later(move || subject.flush(id));
         subscription
     }
 }

@@ -14,6 +14,9 @@ pub struct CreateOptions {
     pub connector: AnyConnector,
     pub default_scopes: ScopeSet,
     pub scope_transform: Option<Function>,
+    /// The BroadcastChannel the tabs of this provider and environment share, unless
+    /// `crossTab: false`.
+    pub channel: Option<String>,
 }
 
 static WARNED_NO_CONFIG: AtomicBool = AtomicBool::new(false);
@@ -83,6 +86,18 @@ pub fn read(options: &JsValue) -> Result<CreateOptions, JsValue> {
     // Like the original, a scopeTransform that is not a function fails when used, not here.
     let scope_transform = (!scope_transform.is_undefined()).then(|| scope_transform.unchecked_into::<Function>());
     let has_connector = js_sys::Reflect::has(options, &JsValue::from_str("authConnector")).unwrap_or(false);
+    let environment = string_or(js::get(options, "environment"), "development");
+    let cross_tab = js::get(options, "crossTab");
+    // A JS connector's tabs get a channel of their own: they share sign-outs only.
+    let channel = (cross_tab.is_undefined() || cross_tab.is_truthy()).then(|| {
+        let id = string_or(js::get(&js::get(options, "provider"), "id"), "oauth2");
+        let kind = if has_connector {
+            "backstage-auth-connector:"
+        } else {
+            "backstage-auth:"
+        };
+        errors::concat(&[kind, &id, ":", &environment])
+    });
     let connector = if has_connector {
         AnyConnector::Supplied(SuppliedConnector::new(js::get(options, "authConnector")))
     } else {
@@ -92,7 +107,7 @@ pub fn read(options: &JsValue) -> Result<CreateOptions, JsValue> {
         };
         let config = BackendConfig {
             discovery_api: js::get(options, "discoveryApi"),
-            environment: string_or(js::get(options, "environment"), "development"),
+            environment,
             provider_id: js::to_string(&js::get(&provider, "id")),
             provider_title: js::to_string(&js::get(&provider, "title")),
             redirect_flow: redirect_flow(&js::get(options, "configApi"))?,
@@ -109,5 +124,6 @@ pub fn read(options: &JsValue) -> Result<CreateOptions, JsValue> {
         connector,
         default_scopes,
         scope_transform,
+        channel,
     })
 }

@@ -3,6 +3,7 @@
 //! of unwinding through Rust frames that hold borrows.
 
 pub mod callbacks;
+pub mod channel;
 pub mod errors;
 pub mod http;
 pub mod js;

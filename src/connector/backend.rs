@@ -15,6 +15,7 @@ use crate::core::scopes::ScopeSet;
 use alloc::boxed::Box;
 use alloc::rc::Rc;
 use alloc::string::String;
+use core::cell::RefCell;
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use web_sys::Url;
@@ -80,6 +81,19 @@ impl BackendConfig {
     fn to_session(&self, payload: &JsValue) -> Result<JsSession, JsValue> {
         let res = parse_auth_response(&JsRecord(payload.clone())).map_err(invalid)?;
         JsSession::from_backend(res, self.scope_transform.as_ref())
+    }
+
+    /// The session `request` (a `/refresh` fetch) brings, or why it brings none.
+    fn answer(self: Rc<Self>, request: Result<JsValue, JsValue>, done: Done<JsSession>) {
+        when_ok(
+            request,
+            REFRESH_FAILED,
+            connection_error,
+            Box::new(move |r| match r {
+                Ok(response) => self.read_refresh(&response, done),
+                Err(e) => done(Err(e)),
+            }),
+        );
     }
 
     /// The session in a `/refresh` answer's JSON body, or the error the body names.
@@ -234,33 +248,76 @@ impl BackendConnector {
             .auth_requester
             .call1(&JsValue::UNDEFINED, &scopes::to_js_set(&req.scopes))
         {
-            Ok(p) => on_settled(&p, done),
+            // One tick more than a plain `await`: core-app-api's `createSession` is an async
+            // function returning the requester's promise, so the dialog's `trigger()` has
+            // settled before the session arrives and `SignedIn` is announced.
+            Ok(p) => on_settled(&p, move |r| callbacks::later(move || done(r))),
             Err(e) => done(Err(e)),
         }
     }
 
-    pub fn refresh_session(&self, scopes: ScopeSet, done: Done<JsSession>) {
+    /// `/refresh` under the Web Lock core-app-api uses. With `pending` (`crossTab`), the
+    /// whole refresh runs inside the lock, so its result reaches the other tabs before
+    /// any of them is granted the lock; a tab granted it then asks `pending()` and sends
+    /// nothing when another tab's result already served its callers.
+    pub fn refresh_session(&self, scopes: ScopeSet, pending: Option<Pending>, done: Done<JsSession>) {
         let config = self.config.clone();
         self.config.url(
             "/refresh",
             Query::Refresh { scope: scopes.join() },
             Box::new(move |url| {
-                let request = url.and_then(|url| {
-                    let parsed = Url::new(&url)?;
+                let url = match url {
+                    Ok(url) => url,
+                    Err(e) => return done(Err(e)),
+                };
+                let lock = match Url::new(&url) {
                     // Same lock name as core-app-api, so tabs running either client take turns.
-                    let (origin, path) = (js::get_string(&parsed, "origin"), js::get_string(&parsed, "pathname"));
-                    let lock = errors::concat(&["backstage-auth-refresh:", &origin, &path]);
-                    locks::with_lock(&lock, &http::backend_request(&url, false)?)
+                    Ok(u) => errors::concat(&[
+                        "backstage-auth-refresh:",
+                        &js::get_string(&u, "origin"),
+                        &js::get_string(&u, "pathname"),
+                    ]),
+                    Err(e) => return done(Err(e)),
+                };
+                let Some(pending) = pending else {
+                    let request = http::backend_request(&url, false).and_then(|f| locks::with_lock(&lock, &f));
+                    return config.answer(request, done);
+                };
+                let done = Rc::new(RefCell::new(Some(done)));
+                let waiting = done.clone();
+                let task = callbacks::once(move |_| {
+                    let taken = waiting.borrow_mut().take();
+                    let Some(done) = taken.filter(|_| pending()) else {
+                        return JsValue::UNDEFINED;
+                    };
+                    callbacks::promise_of(move |release| {
+                        let request = http::backend_request(&url, false).and_then(|f| f.call0(&JsValue::UNDEFINED));
+                        config.answer(
+                            request,
+                            Box::new(move |r| {
+                                done(r);
+                                release(Ok(JsValue::UNDEFINED));
+                            }),
+                        );
+                    })
+                    .into()
                 });
-                when_ok(
-                    request,
-                    "Auth refresh request failed, ",
-                    connection_error,
-                    Box::new(move |r| match r {
-                        Ok(response) => config.read_refresh(&response, done),
-                        Err(e) => done(Err(e)),
+                // The lock itself failing is a connection error, as when it wraps the fetch.
+                let failed = move |e: JsValue| {
+                    let taken = done.borrow_mut().take();
+                    if let Some(done) = taken {
+                        let message = errors::concat(&[REFRESH_FAILED, &js::to_string(&e)]);
+                        done(Err(connection_error(&message, e)));
+                    }
+                };
+                match locks::with_lock(&lock, &task) {
+                    Ok(held) => on_settled(&held, move |r| {
+                        if let Err(e) = r {
+                            failed(e)
+                        }
                     }),
-                );
+                    Err(e) => failed(e),
+                }
             }),
         );
     }
@@ -284,6 +341,11 @@ impl BackendConnector {
         );
     }
 }
+
+const REFRESH_FAILED: &str = "Auth refresh request failed, ";
+
+/// Asked when the cross-tab lock is granted: whether the refresh is still wanted.
+pub type Pending = Box<dyn Fn() -> bool>;
 
 /// A refresh that never reached the backend: the session is kept (`AuthConnectionError`).
 fn connection_error(message: &str, cause: JsValue) -> JsValue {

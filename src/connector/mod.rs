@@ -45,9 +45,11 @@ impl AnyConnector {
         }
     }
 
-    pub fn refresh_session(&self, scopes: ScopeSet, done: Done<JsSession>) {
+    /// `pending` is asked before a refresh that waited for the cross-tab lock is sent
+    /// (the backend's; a JS connector refreshes on its own).
+    pub fn refresh_session(&self, scopes: ScopeSet, pending: Option<backend::Pending>, done: Done<JsSession>) {
         match self {
-            AnyConnector::Backend(c) => c.refresh_session(scopes, done),
+            AnyConnector::Backend(c) => c.refresh_session(scopes, pending, done),
             AnyConnector::Supplied(c) => c.refresh_session(scopes, done),
         }
     }

@@ -73,6 +73,24 @@ impl JsSession {
         })
     }
 
+    /// The `OAuth2Session` object this session is, for another tab (where
+    /// [`JsSession::from_js`] reads it back).
+    pub fn to_js(&self) -> JsValue {
+        let g = &self.grant;
+        let scopes: JsValue = scopes::to_js_set(&g.scopes).into();
+        let provider_info = js::object(&[
+            ("idToken", &self.id_token),
+            ("accessToken", &self.access_token),
+            ("scopes", &scopes),
+            ("expiresAt", &date(g.provider_expires)),
+        ]);
+        js::object(&[
+            ("profile", &self.profile),
+            ("providerInfo", &provider_info),
+            ("backstageIdentity", &self.backstage_identity),
+        ])
+    }
+
     /// An `OAuth2Session` object returned by a JS `AuthConnector`, used as it is.
     pub fn from_js(session: &JsValue) -> Result<JsSession, JsValue> {
         let provider_info = js::get(session, "providerInfo");

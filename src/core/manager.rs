@@ -6,6 +6,11 @@
 //! [`Effect`]s: start a refresh, start a sign-in, resolve or reject a waiter, announce a
 //! state change. The browser layer runs the effects and reports completions back. Every
 //! rule is thereby testable natively, and the wasm needs no async runtime.
+//!
+//! Other tabs are inputs and effects too (`crossTab`): what this tab obtains or ends is an
+//! [`Effect::Announce`], what another tab announced arrives through
+//! [`SessionManager::remote_session`] and [`SessionManager::remote_signed_out`]. Without
+//! those inputs the manager behaves exactly as core-app-api 1.20.7 in a single tab.
 
 use super::expiry::should_refresh;
 use super::scopes::{extended_scopes, ScopeSet};
@@ -54,10 +59,26 @@ pub struct GetOptions {
 /// Identifies one pending call (`getAccessToken`, `signOut`, …) of the JS-facing API.
 pub type CallId = u32;
 
+/// Identifies one refresh, so that the answer to a refresh another tab's result already
+/// settled is recognised as late.
+pub type RefreshId = u32;
+
+/// What this tab tells the other tabs of the same provider.
+#[derive(Debug, PartialEq)]
+pub enum Announcement<S> {
+    /// A session this tab obtained. `since` is when the request that brought it started
+    /// (epoch ms): a tab that saw a sign-out after that time ignores it.
+    Session { session: Rc<S>, since: f64 },
+    /// This tab signed out; the backend confirmed it at `at` (epoch ms).
+    SignedOut { at: f64 },
+}
+
 #[derive(Debug, PartialEq)]
 pub enum Effect<S, E> {
     /// Run `connector.refreshSession({ scopes })`; report with [`SessionManager::refresh_done`].
-    Refresh(ScopeSet),
+    /// A connector that waits (for the cross-tab lock) asks
+    /// [`SessionManager::refresh_pending`] before it sends the request.
+    Refresh(RefreshId, ScopeSet),
     /// Run `connector.createSession(request)`; report with [`SessionManager::create_done`].
     Create(CallId, CreateRequest),
     /// Run `connector.removeSession()`; report with [`SessionManager::remove_done`].
@@ -67,6 +88,11 @@ pub enum Effect<S, E> {
     Reject(CallId, E),
     /// The signed-in state changed (never emitted twice in a row with the same value).
     State(SessionState),
+    /// Tell the other tabs.
+    Announce(Announcement<S>),
+    /// This tab was signed in and another tab signed out: its page must go back to the
+    /// app's sign-in page, which a Backstage app shows only when it starts.
+    EndedElsewhere,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -85,14 +111,36 @@ struct Waiter {
     leader: bool,
 }
 
+/// The refresh in flight: at most one, shared by every waiter.
+#[derive(Clone, Copy)]
+struct Refreshing {
+    id: RefreshId,
+    started_at: f64,
+}
+
 pub struct SessionManager<S, E> {
     default_scopes: ScopeSet,
     current: Option<Rc<S>>,
-    refreshing: bool,
+    /// When the request that brought `current` started.
+    current_since: f64,
+    refreshing: Option<Refreshing>,
+    next_refresh: RefreshId,
     waiters: Vec<Waiter>,
     tracker: StateTracker,
     next_id: CallId,
     effects: Vec<Effect<S, E>>,
+    /// Sign-outs not yet confirmed by the connector.
+    removing: u32,
+    /// The latest sign-out seen, here or in another tab: sessions from requests that
+    /// started earlier are stale.
+    signed_out_at: f64,
+    /// The latest sign-out another tab announced: a refresh of this tab that started
+    /// earlier counts as failed, as the backend would have answered it after the cookie
+    /// was cleared.
+    ended_elsewhere_at: f64,
+    /// Signed out by another tab and nothing obtained since: an optional call is answered
+    /// at once, without a `/refresh` the backend can only refuse.
+    ended: bool,
 }
 
 fn has_scopes<S: SessionInfo>(session: Option<&S>, scopes: Option<&ScopeSet>) -> bool {
@@ -108,16 +156,29 @@ fn needs_refresh<S: SessionInfo>(now_ms: f64, s: &S) -> bool {
     should_refresh(now_ms, g.provider_expires, g.identity_expires)
 }
 
+/// The earlier of a session's two expiries (`INFINITY` without either).
+fn ends<S: SessionInfo>(s: &S) -> f64 {
+    let g = s.grant();
+    let (p, i) = (g.provider_expires, g.identity_expires);
+    p.unwrap_or(f64::INFINITY).min(i.unwrap_or(f64::INFINITY))
+}
+
 impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
     pub fn new(default_scopes: ScopeSet) -> Self {
         SessionManager {
             default_scopes,
             current: None,
-            refreshing: false,
+            current_since: f64::NEG_INFINITY,
+            refreshing: None,
+            next_refresh: 0,
             waiters: Vec::new(),
             tracker: StateTracker::default(),
             next_id: 0,
             effects: Vec::new(),
+            removing: 0,
+            signed_out_at: f64::NEG_INFINITY,
+            ended_elsewhere_at: f64::NEG_INFINITY,
+            ended: false,
         }
     }
 
@@ -149,6 +210,12 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
         self.set_signed_in(false);
     }
 
+    fn keep(&mut self, session: Rc<S>, since: f64) {
+        self.current = Some(session);
+        self.current_since = since;
+        self.ended = false;
+    }
+
     fn extended(&self, scopes: Option<&ScopeSet>) -> ScopeSet {
         extended_scopes(
             &self.default_scopes,
@@ -174,14 +241,23 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
                 }
                 Phase::StaleRefresh
             }
+            None if self.ended && opts.optional => {
+                self.effects.push(Effect::Resolve(id, None));
+                return;
+            }
             _ => Phase::FirstRefresh,
         };
         // `collapsedSessionRefresh`: join the refresh in flight or start one.
-        let leader = !self.refreshing;
+        let leader = self.refreshing.is_none();
         if leader {
-            self.refreshing = true;
+            let refresh = Refreshing {
+                id: self.next_refresh,
+                started_at: now_ms,
+            };
+            self.next_refresh = self.next_refresh.wrapping_add(1);
+            self.refreshing = Some(refresh);
             let wanted = self.extended(opts.scopes.as_ref());
-            self.effects.push(Effect::Refresh(wanted));
+            self.effects.push(Effect::Refresh(refresh.id, wanted));
         }
         self.waiters.push(Waiter {
             id,
@@ -191,14 +267,43 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
         });
     }
 
-    /// The connector's refresh finished: every waiter continues where the JS would,
-    /// the starter first. Waiters that joined get the raw answer, as in the JS.
-    pub fn refresh_done(&mut self, now_ms: f64, result: Result<Rc<S>, E>) {
-        self.refreshing = false;
+    /// Whether refresh `id` still has callers waiting for it. A connector that waited for
+    /// the cross-tab lock asks this before it sends the request: another tab's result may
+    /// have served them meanwhile.
+    pub fn refresh_pending(&self, id: RefreshId) -> bool {
+        self.refreshing.is_some_and(|r| r.id == id)
+    }
+
+    /// The connector's refresh `id` finished: every waiter continues where the JS would,
+    /// the starter first. Waiters that joined get the raw answer, as in the JS. The
+    /// answer to a refresh that another tab's result or sign-out already settled is late
+    /// and dropped.
+    pub fn refresh_done(&mut self, now_ms: f64, id: RefreshId, result: Result<Rc<S>, E>) {
+        let Some(refresh) = self.refreshing.filter(|r| r.id == id) else {
+            return;
+        };
+        self.refreshing = None;
+        let since = refresh.started_at;
+        if since < self.ended_elsewhere_at {
+            // Sent before another tab's sign-out cleared the cookie: whatever it brought
+            // is over, as a `/refresh` sent a moment later would have been refused.
+            return self.settle_waiters(now_ms, since, Err(None));
+        }
+        if let Ok(s) = &result {
+            self.effects.push(Effect::Announce(Announcement::Session {
+                session: s.clone(),
+                since,
+            }));
+        }
+        self.settle_waiters(now_ms, since, result.map_err(Some));
+    }
+
+    /// Every waiter continues with `result`; `Err(None)` is a session that ended.
+    fn settle_waiters(&mut self, now_ms: f64, since: f64, result: Result<Rc<S>, Option<E>>) {
         let waiters = core::mem::take(&mut self.waiters);
         for w in waiters {
             let answer = match &result {
-                Ok(s) if w.leader && !has_scopes(Some(&**s), w.opts.scopes.as_ref()) => Err(E::missing_scopes()),
+                Ok(s) if w.leader && !has_scopes(Some(&**s), w.opts.scopes.as_ref()) => Err(Some(E::missing_scopes())),
                 Ok(s) => {
                     if w.leader {
                         self.set_signed_in(true);
@@ -207,21 +312,21 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
                 }
                 Err(e) => Err(e.clone()),
             };
-            self.continue_after_refresh(now_ms, w, answer);
+            self.continue_after_refresh(now_ms, since, w, answer);
         }
     }
 
-    fn continue_after_refresh(&mut self, now_ms: f64, w: Waiter, answer: Result<Rc<S>, E>) {
+    fn continue_after_refresh(&mut self, now_ms: f64, since: f64, w: Waiter, answer: Result<Rc<S>, Option<E>>) {
         let failed = match (w.phase, answer) {
             (Phase::FirstRefresh, Ok(fresh)) => {
-                self.current = Some(fresh);
+                self.keep(fresh, since);
                 self.step(now_ms, w.id, w.opts);
                 return;
             }
             (Phase::StaleRefresh, Ok(refreshed)) => match &self.current {
                 Some(now) => {
                     if refreshed.grant().scopes.contains_all(&now.grant().scopes) {
-                        self.current = Some(refreshed.clone());
+                        self.keep(refreshed.clone(), since);
                     }
                     self.effects.push(Effect::Resolve(w.id, Some(refreshed)));
                     return;
@@ -230,7 +335,7 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
                 // missing session and treats it as a failed refresh (compatibility note).
                 None => None,
             },
-            (_, Err(e)) => Some(e),
+            (_, Err(e)) => e,
         };
         if let Some(e) = failed.filter(ConnectorError::is_connection_error) {
             let effect = if w.opts.optional {
@@ -255,12 +360,16 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
     }
 
     /// The connector created a session (or failed to) for call `id`.
-    pub fn create_done(&mut self, id: CallId, result: Result<Rc<S>, E>) {
+    pub fn create_done(&mut self, now_ms: f64, id: CallId, result: Result<Rc<S>, E>) {
         match result {
             Ok(s) => {
-                self.current = Some(s.clone());
+                self.keep(s.clone(), now_ms);
                 self.set_signed_in(true);
-                self.effects.push(Effect::Resolve(id, Some(s)));
+                self.effects.push(Effect::Resolve(id, Some(s.clone())));
+                self.effects.push(Effect::Announce(Announcement::Session {
+                    session: s,
+                    since: now_ms,
+                }));
             }
             Err(e) => self.effects.push(Effect::Reject(id, e)),
         }
@@ -271,17 +380,69 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
     pub fn remove_session(&mut self) -> CallId {
         let id = self.new_call();
         self.current = None;
+        self.removing += 1;
         self.effects.push(Effect::Remove(id));
         id
     }
 
-    pub fn remove_done(&mut self, id: CallId, result: Result<(), E>) {
+    pub fn remove_done(&mut self, now_ms: f64, id: CallId, result: Result<(), E>) {
+        self.removing = self.removing.saturating_sub(1);
         match result {
             Ok(()) => {
+                self.signed_out_at = self.signed_out_at.max(now_ms);
                 self.set_signed_in(false);
                 self.effects.push(Effect::Resolve(id, None));
+                self.effects
+                    .push(Effect::Announce(Announcement::SignedOut { at: now_ms }));
             }
             Err(e) => self.effects.push(Effect::Reject(id, e)),
+        }
+    }
+
+    /// Another tab obtained `session` through a request that started at `since`. A
+    /// signed-out tab takes it (sign-in everywhere); a signed-in one takes it when it has
+    /// every scope of the current session and lasts at least as long. Taken, it also
+    /// serves a refresh of this tab still in flight, when it has the scopes each waiting
+    /// caller needs, so that tab sends no `/refresh` of its own.
+    pub fn remote_session(&mut self, now_ms: f64, session: Rc<S>, since: f64) {
+        if since < self.signed_out_at || self.removing > 0 || needs_refresh(now_ms, &*session) {
+            return;
+        }
+        if let Some(c) = &self.current {
+            if !session.grant().scopes.contains_all(&c.grant().scopes) || ends(&*session) < ends(&**c) {
+                return;
+            }
+        }
+        self.keep(session.clone(), since);
+        self.set_signed_in(true);
+        let serves_all = self
+            .waiters
+            .iter()
+            .all(|w| has_scopes(Some(&*session), w.opts.scopes.as_ref()));
+        if self.refreshing.is_some() && serves_all {
+            self.refreshing = None;
+            self.settle_waiters(now_ms, since, Ok(session));
+        }
+    }
+
+    /// Another tab signed out at `at`. A session this tab obtained after that is kept;
+    /// otherwise it is dropped, a refresh in flight fails as a refused one would, and
+    /// optional calls are answered signed-out without a request until a session comes.
+    pub fn remote_signed_out(&mut self, now_ms: f64, at: f64) {
+        self.signed_out_at = self.signed_out_at.max(at);
+        self.ended_elsewhere_at = self.ended_elsewhere_at.max(at);
+        if self.current.is_some() && self.current_since >= at {
+            return;
+        }
+        let was_signed_in = self.tracker.signed_in();
+        self.ended = true;
+        self.remove_local_session();
+        if let Some(r) = self.refreshing.filter(|r| r.started_at < at) {
+            self.refreshing = None;
+            self.settle_waiters(now_ms, r.started_at, Err(None));
+        }
+        if was_signed_in {
+            self.effects.push(Effect::EndedElsewhere);
         }
     }
 }

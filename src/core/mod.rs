@@ -1,6 +1,7 @@
 //! The session core: every rule of core-app-api's OAuth2 client, in plain Rust with no
 //! browser types, so that `cargo test` checks all of it natively.
 
+pub mod crosstab;
 pub mod expiry;
 pub mod manager;
 #[cfg(feature = "direct")]

@@ -23,6 +23,10 @@ pub struct StateTracker {
 }
 
 impl StateTracker {
+    pub fn signed_in(&self) -> bool {
+        self.signed_in
+    }
+
     /// Records the new state; returns it only when it differs from the last one.
     pub fn set_signed_in(&mut self, signed_in: bool) -> Option<SessionState> {
         if self.signed_in == signed_in {
