@@ -68,17 +68,35 @@ export type OAuthApiCreateOptions = AuthApiCreateOptions & {
   defaultScopes?: string[];
 };
 
-/** @public */
-export type OAuth2CreateOptions = OAuthApiCreateOptions & {
-  scopeTransform?: (scopes: string[]) => string[];
-  popupOptions?: PopupOptions;
+/** What this package adds to the options of `@backstage/core-app-api`'s `OAuth2.create`. */
+export type CrossTabOptions = {
+  /**
+   * One session for every tab of the app (same origin, provider id and environment), over
+   * BroadcastChannel and the refresh Web Lock, never storage: one `/refresh` serves every
+   * tab, and signing in or out in one tab signs every tab in or out (a tab that was signed
+   * in starts its page again, so the app shows its sign-in page). Default `true`; `false`
+   * behaves exactly as 1.20.7. Where BroadcastChannel or Web Locks are missing it is off.
+   * With an `authConnector`, only sign-outs are shared.
+   */
+  crossTab?: boolean;
 };
 
 /** @public */
-export type OAuth2CreateOptionsWithAuthConnector = {
+export type OAuth2CreateOptions = OAuthApiCreateOptions &
+  CrossTabOptions & {
+    scopeTransform?: (scopes: string[]) => string[];
+    popupOptions?: PopupOptions;
+  };
+
+/** @public */
+export type OAuth2CreateOptionsWithAuthConnector = CrossTabOptions & {
   scopeTransform?: (scopes: string[]) => string[];
   defaultScopes?: string[];
   authConnector: AuthConnector<OAuth2Session>;
+  /** Only its `id` is read: it names the channel whose tabs share sign-outs. */
+  provider?: AuthProviderInfo;
+  /** Only read to name the channel (default `'development'`). */
+  environment?: string;
 };
 
 /**

@@ -36,6 +36,9 @@ step "the embedded-wasm LZMA decoder against the build's encoder"
 step "package tests (wasm client vs @backstage/core-app-api 1.20.7, headless Chromium)"
 (cd tests && node --test --test-reporter=spec package.test.mjs)
 
+step "cross-tab sessions: several pages of one browser context (ours, and 1.20.7 for comparison)"
+(cd tests && node --test --test-reporter=spec crosstab.test.mjs)
+
 step "the packed package in Node (ESM, CommonJS), Vite and webpack 5, without configuration"
 (cd tests && node --test --test-reporter=spec loaders.test.mjs)
 

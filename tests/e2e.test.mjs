@@ -166,6 +166,78 @@ test("closing the popup shows Backstage's error", async () => {
   await page.context().close();
 });
 
+/** Refresh-token grants the backend's client has made at the IdP so far. */
+const grants = () => logs.filter(l => l === '[idp] grant refresh_token backstage-demo').length;
+
+/** `n` tabs of the app, each showing the signed-in user (or the sign-in page). */
+async function openTabs(n, shown = 'user-entity-ref') {
+  const pages = [];
+  for (let i = 0; i < n; i++) {
+    const page = await context.newPage();
+    await page.goto(APP + '/');
+    if (shown === 'user-entity-ref') await page.getByTestId('user-entity-ref').filter({ hasText: 'user:default/alice' }).waitFor();
+    else await page.getByText(shown).waitFor();
+    pages.push(page);
+  }
+  return pages;
+}
+
+test('five tabs share one /refresh and one refresh-token grant at the IdP, also near expiry', async () => {
+  const pages = await openTabs(5);
+  // A client of the package in each tab besides the app's, for calls the UI does not make;
+  // each signs in from the cookie, and every tab takes the newest session from the others.
+  for (const p of pages) await withClient(p, client => client.getAccessToken());
+  const requests = pages.map(recordAuthRequests);
+  const before = grants();
+  const tokens = await Promise.all(pages.map(p => withClient(p, client => client.getAccessToken())));
+  assert.equal(new Set(tokens).size, 1);
+  assert.equal(requests.flat().length, 0, 'fresh: every tab serves it from memory');
+  // Every tab's session enters the refresh window at the same moment.
+  await pages[0].waitForTimeout((TOKEN_TTL - 180) * 1000 + 500);
+  const due = await Promise.all(pages.map(p => withClient(p, client => client.getAccessToken())));
+  const refreshes = requests.flat().filter(r => r.path === '/refresh').length;
+  const granted = grants() - before;
+  console.log(`# 5 tabs near expiry: ${refreshes} /refresh at the backend, ${granted} refresh-token grant(s) at the IdP`);
+  assert.equal(refreshes, 1);
+  assert.equal(granted, 1);
+  assert.equal(new Set(due).size, 1, 'every tab got the refreshed token');
+  assert.notEqual(due[0], tokens[0]);
+  const userinfo = await fetch(`${IDP}/me`, { headers: { authorization: `Bearer ${due[0]}` } });
+  assert.equal(userinfo.status, 200);
+  for (const p of pages) await p.close();
+});
+
+test('signing out in tab A shows tab B the sign-in page within 2 s, and B answers signed out', async () => {
+  const [a, b] = await openTabs(2);
+  const bRequests = recordAuthRequests(b);
+  const started = Date.now();
+  await a.getByRole('button', { name: 'Sign out' }).click();
+  await b.getByText('Sign in with the demo OpenID Connect provider').waitFor({ timeout: 2000 });
+  console.log(`# tab B showed the sign-in page ${Date.now() - started} ms after the click on Sign out in tab A`);
+  assert.equal(await withClient(b, client => client.getAccessToken(undefined, { optional: true })), '');
+  assert.equal(await withClient(b, client => client.getBackstageIdentity({ optional: true })), undefined);
+  assert.ok(bRequests.every(r => r.path === '/refresh'), 'B only asked whether a session exists: no /start');
+  await a.getByText('Sign in with the demo OpenID Connect provider').waitFor();
+  await a.close();
+  await b.close();
+});
+
+test('signing in in tab A signs tab B in: its Sign in button needs no popup', async () => {
+  const [a, b] = await openTabs(2, 'Sign in with the demo OpenID Connect provider');
+  await signInThroughTheUi(a, 'alice');
+  const bRequests = recordAuthRequests(b);
+  const popups = [];
+  const onPage = p => popups.push(p.url());
+  context.on('page', onPage);
+  await b.getByRole('button', { name: /sign in/i }).click();
+  await b.getByTestId('user-entity-ref').filter({ hasText: 'user:default/alice' }).waitFor();
+  context.off('page', onPage);
+  assert.deepEqual(popups, [], 'no popup in tab B');
+  assert.ok(!bRequests.some(r => r.path === '/start'), 'no /start from tab B');
+  await a.close();
+  await b.close();
+});
+
 test('sign-out clears the session and the refresh cookie', async () => {
   const page = await context.newPage();
   await page.goto(APP + '/');

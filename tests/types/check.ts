@@ -35,6 +35,10 @@ const api: typeof myAuthApiRef.T = OAuth2.create({
   popupOptions: { size: { fullscreen: true } },
 });
 
+// This package's one addition to the options, on either form.
+OAuth2.create({ discoveryApi, oauthRequestApi, crossTab: false });
+OAuth2.create({ authConnector: {} as AuthConnector<OAuth2Session>, crossTab: true, provider: { id: 'x', title: 'X', icon: () => null } });
+
 // Options typed for the original are accepted unchanged.
 declare const originalOptions: OAuth2CreateOptions;
 OAuth2.create(originalOptions);

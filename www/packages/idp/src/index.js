@@ -61,6 +61,8 @@ const provider = new Provider(issuer, {
   cookies: { keys: ['demo-idp-cookie-key-not-for-production'] },
 });
 provider.proxy = false;
+// One line per token grant, so the end-to-end tests can count refresh-token grants.
+provider.on('grant.success', ctx => console.log(`grant ${ctx.oidc.params.grant_type} ${ctx.oidc.client?.clientId}`));
 
 provider.listen(port, '127.0.0.1', () => {
   console.log(`idp: ${issuer} (token lifetime ${tokenTtl} s)`);
