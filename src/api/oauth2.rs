@@ -39,7 +39,6 @@ struct Inner {
     openid: ScopeSet,
     /// The other tabs (`crossTab`), where the browser allows.
     crosstab: Option<CrossTab>,
-    me: Weak<Inner>,
 }
 
 #[wasm_bindgen]
@@ -129,7 +128,7 @@ impl Inner {
         match effect {
             Effect::Refresh(id, scopes) => {
                 let pending = self.crosstab.as_ref().map(|_| {
-                    let me = self.me.clone();
+                    let me = Rc::downgrade(self);
                     Box::new(move || me.upgrade().is_some_and(|me| me.manager.borrow().refresh_pending(id))) as _
                 });
                 self.connector.refresh_session(
@@ -228,7 +227,6 @@ impl OAuth2 {
                 state,
                 openid,
                 crosstab,
-                me: me.clone(),
             }
         });
         Ok(OAuth2 { inner })

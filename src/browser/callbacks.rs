@@ -174,6 +174,16 @@ pub fn once(f: impl FnOnce(JsValue) -> JsValue + 'static) -> Function {
     function
 }
 
+/// Runs `k` once `ms` milliseconds have passed (`setTimeout`), or never where there is no
+/// timer.
+pub fn after(ms: f64, k: impl FnOnce() + 'static) {
+    let f = once(move |_| {
+        k();
+        JsValue::UNDEFINED
+    });
+    let _ = js::call_method(&js::global(), "setTimeout", &[&f, &JsValue::from_f64(ms)]);
+}
+
 /// Drops a [`callback`]; calls of its function after this do nothing.
 pub fn forget(token: u32) {
     REGISTRY.0.slots.borrow_mut().retain(|(t, _)| *t != token);
