@@ -285,8 +285,7 @@ impl BackendConnector {
                 };
                 let done = Rc::new(RefCell::new(Some(done)));
                 let waiting = done.clone();
-                let requested = js_sys::Date::now();
-                let task = callbacks::once(move |_| {
+                let task = callbacks::once(move |waited| {
                     let taken = waiting.borrow_mut().take();
                     let Some(done) = taken.filter(|_| pending()) else {
                         return JsValue::UNDEFINED;
@@ -309,7 +308,7 @@ impl BackendConnector {
                         // result before letting go, but the browser may hand over the lock
                         // a few milliseconds before the message (measured: 1 grant in 5
                         // first, by up to 6 ms), so the result gets a moment to arrive.
-                        if js_sys::Date::now() - requested > WAITED_MS {
+                        if waited.is_truthy() {
                             callbacks::after(GRACE_MS, send);
                         } else {
                             send();
@@ -325,7 +324,7 @@ impl BackendConnector {
                         done(Err(connection_error(&message, e)));
                     }
                 };
-                match locks::with_lock(&lock, &task) {
+                match locks::with_lock_noting_wait(&lock, task) {
                     Ok(held) => on_settled(&held, move |r| {
                         if let Err(e) = r {
                             failed(e)
@@ -359,9 +358,8 @@ impl BackendConnector {
 
 const REFRESH_FAILED: &str = "Auth refresh request failed, ";
 
-/// A grant later than this after the request means another tab held the lock.
-const WAITED_MS: f64 = 10.0;
-/// How long such a tab waits for the holder's announced result before it sends its own.
+/// How long a tab granted the lock after another tab held it waits for the holder's
+/// announced result before it sends its own request.
 const GRACE_MS: f64 = 50.0;
 
 /// Asked when the cross-tab lock is granted: whether the refresh is still wanted.
