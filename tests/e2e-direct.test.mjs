@@ -351,6 +351,27 @@ test('rejects a replayed authorization response (old code and state)', async () 
   await page.close();
 });
 
+test('signing out in one tab signs the other tabs out: with a JS connector sign-outs cross', async () => {
+  const [a, b] = [await context.newPage(), await context.newPage()];
+  for (const p of [a, b]) {
+    await p.goto(APP + '/');
+    await p.getByTestId('user-entity-ref').filter({ hasText: 'user:default/carol' }).waitFor();
+  }
+  const started = Date.now();
+  await a.getByRole('button', { name: 'Sign out' }).click();
+  // Tab A leaves for the provider's end-session page; tab B starts again, and the connector's
+  // sign-out marker keeps it from signing back in silently.
+  await b.getByText('Sign in with the demo OpenID Connect provider').waitFor({ timeout: 5000 });
+  console.log(`# direct mode: tab B showed the sign-in page ${Date.now() - started} ms after Sign out in tab A`);
+  await a.waitForURL(u => u.href.startsWith(`${IDP}/session/end`));
+  await a.close();
+  // An interactive sign-in lifts the sign-out again (the provider session was not ended).
+  const [popup] = await Promise.all([context.waitForEvent('page'), b.getByRole('button', { name: /sign in/i }).click()]);
+  await login(popup, 'carol');
+  await b.getByTestId('user-entity-ref').filter({ hasText: 'user:default/carol' }).waitFor();
+  await b.close();
+});
+
 test('sign-out ends the provider session (RP-initiated logout with id_token_hint)', async () => {
   const page = await context.newPage();
   await page.goto(APP + '/');

@@ -255,7 +255,7 @@ impl OAuth2 {
 
     #[wasm_bindgen(js_name = signOut)]
     pub fn sign_out(&self) -> Promise {
-        self.inner.wait(Pick::Nothing, |m| m.remove_session())
+        self.inner.wait(Pick::Nothing, |m| m.remove_session(Date::now()))
     }
 
     #[wasm_bindgen(js_name = "sessionState$")]

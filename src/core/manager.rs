@@ -69,7 +69,8 @@ pub enum Announcement<S> {
     /// A session this tab obtained. `since` is when the request that brought it started
     /// (epoch ms): a tab that saw a sign-out after that time ignores it.
     Session { session: Rc<S>, since: f64 },
-    /// This tab signed out; the backend confirmed it at `at` (epoch ms).
+    /// This tab signed out at `at` (epoch ms): announced when the sign-out starts and again
+    /// when the connector confirms it.
     SignedOut { at: f64 },
 }
 
@@ -376,11 +377,16 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
     }
 
     /// `removeSession`: the session is forgotten at once; the state flips to signed-out
-    /// only when the connector succeeded.
-    pub fn remove_session(&mut self) -> CallId {
+    /// only when the connector succeeded. The other tabs are told at once, since a
+    /// sign-out that leaves the page (a `logoutUrl`, a provider's end-session page) never
+    /// reports back; they are told again when the connector confirms it.
+    pub fn remove_session(&mut self, now_ms: f64) -> CallId {
         let id = self.new_call();
         self.current = None;
         self.removing += 1;
+        self.signed_out_at = self.signed_out_at.max(now_ms);
+        self.effects
+            .push(Effect::Announce(Announcement::SignedOut { at: now_ms }));
         self.effects.push(Effect::Remove(id));
         id
     }
@@ -389,6 +395,8 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
         self.removing = self.removing.saturating_sub(1);
         match result {
             Ok(()) => {
+                // A session another tab obtained while the backend was still clearing the
+                // cookie ends with this second announcement.
                 self.signed_out_at = self.signed_out_at.max(now_ms);
                 self.set_signed_in(false);
                 self.effects.push(Effect::Resolve(id, None));

@@ -248,7 +248,7 @@ fn sign_out_during_a_refresh_counts_as_a_failed_refresh() {
     let later = T0 + HOUR;
     let id = m.get_session(later, opts(None, true));
     local(&mut m);
-    let out = m.remove_session();
+    let out = m.remove_session(T0);
     m.remove_done(T0, out, Ok(()));
     local(&mut m);
     finish(&mut m, later, Ok(s(2, &[], 2.0 * HOUR)));
@@ -262,12 +262,12 @@ fn sign_out_during_a_refresh_counts_as_a_failed_refresh() {
 #[test]
 fn remove_session_flips_state_only_after_the_connector_succeeds() {
     let mut m = signed_in(&[], s(1, &[], HOUR));
-    let id = m.remove_session();
+    let id = m.remove_session(T0);
     assert_eq!(local(&mut m), vec![Effect::Remove(id)]);
     assert!(m.cached(T0, None).is_none(), "session is dropped before the request");
     m.remove_done(T0, id, Err(FakeError::Rejected));
     assert_eq!(local(&mut m), vec![Effect::Reject(id, FakeError::Rejected)]);
-    let id = m.remove_session();
+    let id = m.remove_session(T0);
     local(&mut m);
     m.remove_done(T0, id, Ok(()));
     assert_eq!(
@@ -439,19 +439,26 @@ fn near_expiry_every_tab_is_served_by_one_refresh() {
 fn signing_out_in_one_tab_signs_out_every_tab() {
     let mut a = signed_in(&[], s(1, &[], HOUR));
     let mut b = signed_in(&[], s(1, &[], HOUR));
-    let out = a.remove_session();
-    a.take_effects();
+    let out = a.remove_session(T0 + 50.0);
+    let fx = a.take_effects();
+    assert_eq!(
+        announced(&fx),
+        [&Announcement::SignedOut { at: T0 + 50.0 }],
+        "told when it starts"
+    );
     a.remove_done(T0 + 100.0, out, Ok(()));
     let fx = a.take_effects();
     let [Announcement::SignedOut { at }] = announced(&fx)[..] else {
         panic!("{fx:?}")
     };
-    assert_eq!(*at, T0 + 100.0);
-    b.remote_signed_out(T0 + 101.0, *at);
+    assert_eq!(*at, T0 + 100.0, "and again when the backend confirmed it");
+    b.remote_signed_out(T0 + 51.0, T0 + 50.0);
     assert_eq!(
         b.take_effects(),
         vec![Effect::State(SessionState::SignedOut), Effect::EndedElsewhere]
     );
+    b.remote_signed_out(T0 + 101.0, *at);
+    assert!(b.take_effects().is_empty(), "the confirmation changes nothing more");
     // Optional calls are answered signed-out at once: no /refresh the backend would refuse.
     let id = b.get_session(T0 + 102.0, opts(None, true));
     assert_eq!(b.take_effects(), vec![Effect::Resolve(id, None)]);
@@ -580,7 +587,7 @@ fn only_a_session_at_least_as_good_replaces_the_current_one() {
 #[test]
 fn while_this_tab_signs_out_nothing_from_other_tabs_is_taken() {
     let mut b = signed_in(&[], s(1, &[], HOUR));
-    let out = b.remove_session();
+    let out = b.remove_session(T0);
     b.take_effects();
     b.remote_session(T0 + 10.0, s(2, &[], 2.0 * HOUR), T0 + 5.0);
     assert!(b.take_effects().is_empty());
@@ -591,5 +598,19 @@ fn while_this_tab_signs_out_nothing_from_other_tabs_is_taken() {
     assert!(
         b.cached(T0 + 30.0, None).is_none(),
         "started before this tab's sign-out"
+    );
+}
+
+#[test]
+fn a_session_obtained_while_the_backend_clears_the_cookie_ends_with_the_confirmation() {
+    // C refreshed between A's sign-out starting (50) and the backend confirming it (100).
+    let mut c = M::new(ScopeSet::new());
+    c.remote_signed_out(T0 + 51.0, T0 + 50.0);
+    c.remote_session(T0 + 70.0, s(1, &[], HOUR), T0 + 60.0);
+    assert_eq!(states(&c.take_effects()), [SessionState::SignedIn]);
+    c.remote_signed_out(T0 + 101.0, T0 + 100.0);
+    assert_eq!(
+        c.take_effects(),
+        vec![Effect::State(SessionState::SignedOut), Effect::EndedElsewhere]
     );
 }
