@@ -45,11 +45,18 @@ step "the packed package in Node (ESM, CommonJS), Vite and webpack 5, without co
 step "the Backstage app in www/: install, build with backstage-cli (Rspack)"
 scripts/www-setup.sh
 
-step "the Backstage app's Jest tests (backstage-cli package test, jsdom)"
+step "the Backstage apps' Jest tests (backstage-cli package test, jsdom): legacy and new frontend system"
 (cd www/packages/app && CI=true npx backstage-cli package test --watchAll=false)
+(cd www/packages/app-next && CI=true npx backstage-cli package test --watchAll=false)
+
+step "the new-frontend-system app type-checks against @backstage/frontend-plugin-api's types"
+(cd www/packages/app-next && npx tsc -p tsconfig.json)
 
 step "end to end: app + Backstage auth backend + oidc-provider on loopback, headless Chromium"
 (cd tests && node --test --test-reporter=spec e2e.test.mjs)
+
+step "end to end, new frontend system: app-next + Backstage auth backend + oidc-provider"
+(cd tests && node --test --test-reporter=spec e2e-next.test.mjs)
 
 step "end to end, direct mode: app + oidc-provider, no backend"
 (cd tests && node --test --test-reporter=spec e2e-direct.test.mjs)

@@ -19,5 +19,6 @@ npm install --no-audit --no-fund --loglevel=error
 # Direct mode's redirect URI page, from the installed package, as a user would copy it.
 cp node_modules/backstage-oauth2-wasm/direct-callback.html node_modules/backstage-oauth2-wasm/direct-callback.js \
   packages/app/public/
-log "building the app with backstage-cli (Rspack)"
+log "building the apps with backstage-cli (Rspack): legacy and new frontend system"
 (cd packages/app && npx backstage-cli package build >/dev/null)
+(cd packages/app-next && npx backstage-cli package build >/dev/null)

@@ -8,6 +8,7 @@ import { readFileSync, mkdirSync } from 'node:fs';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { launch } from './harness/browser.mjs';
 import { startStack, APP, BACKEND, IDP } from '../www/stack.mjs';
+import { openTabs as tabsShowing, recordAuthRequests, signInThroughTheUi } from './harness/ui.mjs';
 
 // Just over the 180-second margin: a token is fresh for 10 s, then due for refresh.
 const TOKEN_TTL = 190;
@@ -30,37 +31,6 @@ after(async () => {
   await browser?.close();
   await stack?.stop();
 });
-
-/** Requests the page makes to the backend's auth endpoints, in order. */
-function recordAuthRequests(page) {
-  const seen = [];
-  page.on('request', r => {
-    const u = new URL(r.url());
-    if (u.origin === BACKEND && u.pathname.startsWith('/api/auth/oauth2/')) {
-      seen.push({ method: r.method(), path: u.pathname.slice('/api/auth/oauth2'.length), at: Date.now() });
-    }
-  });
-  return seen;
-}
-
-async function signInThroughTheUi(page, user) {
-  await page.goto(APP + '/');
-  await page.getByText('Sign in with the demo OpenID Connect provider').waitFor();
-  const [popup] = await Promise.all([context.waitForEvent('page'), page.getByRole('button', { name: /sign in/i }).click()]);
-  await popup.waitForLoadState();
-  // The IdP asks for a login unless its own session outlived a Backstage sign-out.
-  const login = popup.getByPlaceholder('Enter any login');
-  const consent = popup.getByRole('button', { name: 'Continue' });
-  await login.or(consent).waitFor();
-  if (await login.isVisible()) {
-    await login.fill(user);
-    await popup.getByPlaceholder('and password').fill('any password');
-    await popup.getByRole('button', { name: 'Sign-in' }).click();
-  }
-  await consent.click();
-  await popup.waitForEvent('close');
-  await page.getByTestId('user-entity-ref').filter({ hasText: `user:default/${user}` }).waitFor();
-}
 
 /** A second client from the package in the page, against the same backend and cookie. */
 const withClient = (page, fn, arg) =>
@@ -175,18 +145,7 @@ test("closing the popup shows Backstage's error", async () => {
 /** Refresh-token grants the backend's client has made at the IdP so far. */
 const grants = () => logs.filter(l => l === '[idp] grant refresh_token backstage-demo').length;
 
-/** `n` tabs of the app, each showing the signed-in user (or the sign-in page). */
-async function openTabs(n, shown = 'user-entity-ref') {
-  const pages = [];
-  for (let i = 0; i < n; i++) {
-    const page = await context.newPage();
-    await page.goto(APP + '/');
-    if (shown === 'user-entity-ref') await page.getByTestId('user-entity-ref').filter({ hasText: 'user:default/alice' }).waitFor();
-    else await page.getByText(shown).waitFor();
-    pages.push(page);
-  }
-  return pages;
-}
+const openTabs = (n, shown = 'user-entity-ref') => tabsShowing(context, n, shown === 'user-entity-ref' ? 'alice' : null);
 
 test('five tabs share one /refresh and one refresh-token grant at the IdP, also near expiry', async () => {
   const pages = await openTabs(5);

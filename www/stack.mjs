@@ -72,10 +72,11 @@ async function assertFree(url) {
 
 /** Starts the servers; `tokenTtl` sets the IdP's access and ID token lifetime; `direct`
  * leaves the backend out and points the app at the IdP, signing in by `flow` ('popup' or
- * 'redirect'). */
-export async function startStack({ tokenTtl = 3600, direct = false, flow = 'popup', log = () => {} } = {}) {
-  const dist = join(www, 'packages/app/dist');
-  if (!existsSync(join(dist, 'index.html'))) throw new Error('build the app first: www/packages/app/dist is missing');
+ * 'redirect'); `app` is the app package served: 'app' (the legacy frontend system) or
+ * 'app-next' (the new frontend system, backend mode only). */
+export async function startStack({ tokenTtl = 3600, direct = false, flow = 'popup', app: appPackage = 'app', log = () => {} } = {}) {
+  const dist = join(www, 'packages', appPackage, 'dist');
+  if (!existsSync(join(dist, 'index.html'))) throw new Error(`build the app first: www/packages/${appPackage}/dist is missing`);
   for (const url of [APP, BACKEND, IDP]) await assertFree(url);
   const idp = run('idp', ['src/index.js'], join(www, 'packages/idp'), { IDP_TOKEN_TTL: String(tokenTtl) }, log);
   const children = [idp];

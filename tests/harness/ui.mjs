@@ -1,0 +1,53 @@
+// What a person does in the demo Backstage apps (legacy and new frontend system share their
+// sign-in page and profile page), for the end-to-end suites.
+import { APP, BACKEND } from '../../www/stack.mjs';
+
+export const SIGN_IN_TEXT = 'Sign in with the demo OpenID Connect provider';
+
+/** Requests the page makes to the backend's auth endpoints, in order. */
+export function recordAuthRequests(page) {
+  const seen = [];
+  page.on('request', r => {
+    const u = new URL(r.url());
+    if (u.origin === BACKEND && u.pathname.startsWith('/api/auth/oauth2/')) {
+      seen.push({ method: r.method(), path: u.pathname.slice('/api/auth/oauth2'.length), at: Date.now() });
+    }
+  });
+  return seen;
+}
+
+/** The signed-in profile page shows `user`. */
+export const showsUser = (page, user) => page.getByTestId('user-entity-ref').filter({ hasText: `user:default/${user}` }).waitFor();
+
+/** Clicks the sign-in page's button and answers the IdP's popup as `user`. */
+export async function signInThroughTheUi(page, user) {
+  await page.goto(APP + '/');
+  await page.getByText(SIGN_IN_TEXT).waitFor();
+  const [popup] = await Promise.all([page.context().waitForEvent('page'), page.getByRole('button', { name: /sign in/i }).click()]);
+  await popup.waitForLoadState();
+  // The IdP asks for a login unless its own session outlived a Backstage sign-out.
+  const login = popup.getByPlaceholder('Enter any login');
+  const consent = popup.getByRole('button', { name: 'Continue' });
+  await login.or(consent).waitFor();
+  if (await login.isVisible()) {
+    await login.fill(user);
+    await popup.getByPlaceholder('and password').fill('any password');
+    await popup.getByRole('button', { name: 'Sign-in' }).click();
+  }
+  await consent.click();
+  await popup.waitForEvent('close');
+  await showsUser(page, user);
+}
+
+/** `n` new tabs of the app, each showing `user` signed in (or, `user` null, the sign-in page). */
+export async function openTabs(context, n, user) {
+  const pages = [];
+  for (let i = 0; i < n; i++) {
+    const page = await context.newPage();
+    await page.goto(APP + '/');
+    if (user) await showsUser(page, user);
+    else await page.getByText(SIGN_IN_TEXT).waitFor();
+    pages.push(page);
+  }
+  return pages;
+}
