@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch } from './harness/browser.mjs';
 import { startStack, APP, BACKEND } from '../www/stack.mjs';
-import { openTabs, recordAuthRequests, showsUser, signInThroughTheUi, SIGN_IN_TEXT } from './harness/ui.mjs';
+import { openTabs, recordAuthRequests, showsUser, signInThroughTheUi, SIGN_IN_TEXT, clickSignIn } from './harness/ui.mjs';
 
 let stack, browser, context;
 
@@ -58,15 +58,7 @@ test('one session for every tab: sign-out in tab A shows tab B the sign-in page,
   console.log(`# new frontend system: tab B showed the sign-in page ${Date.now() - started} ms after Sign out in tab A`);
   await a.getByText(SIGN_IN_TEXT).waitFor();
   await signInThroughTheUi(a, 'dana');
-  const bRequests = recordAuthRequests(b);
-  const popups = [];
-  const onPage = p => popups.push(p.url());
-  context.on('page', onPage);
-  await b.getByRole('button', { name: /sign in/i }).click();
-  await showsUser(b, 'dana');
-  context.off('page', onPage);
-  assert.deepEqual(popups, [], 'no popup in tab B');
-  assert.ok(!bRequests.some(r => r.path === '/start'));
+  assert.deepEqual(await clickSignIn(b, 'dana'), { popups: [], starts: 0 }, 'no popup, no /start in tab B');
   await a.close();
   await b.close();
 });

@@ -51,3 +51,16 @@ export async function openTabs(context, n, user) {
   }
   return pages;
 }
+
+/** Clicks the sign-in page's button in `page` until it shows `user`; returns the popups
+ * that opened meanwhile and the `/start` requests the page made. */
+export async function clickSignIn(page, user) {
+  const requests = recordAuthRequests(page);
+  const popups = [];
+  const onPage = p => popups.push(p.url());
+  page.context().on('page', onPage);
+  await page.getByRole('button', { name: /sign in/i }).click();
+  await showsUser(page, user);
+  page.context().off('page', onPage);
+  return { popups, starts: requests.filter(r => r.path === '/start').length };
+}
