@@ -8,7 +8,7 @@ import { readFileSync, mkdirSync } from 'node:fs';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { launch } from './harness/browser.mjs';
 import { startStack, APP, BACKEND, IDP } from '../www/stack.mjs';
-import { openTabs as tabsShowing, recordAuthRequests, signInThroughTheUi, clickSignIn } from './harness/ui.mjs';
+import { openTabs, recordAuthRequests, signInThroughTheUi, clickSignIn } from './harness/ui.mjs';
 
 // Just over the 180-second margin: a token is fresh for 10 s, then due for refresh.
 const TOKEN_TTL = 190;
@@ -145,10 +145,8 @@ test("closing the popup shows Backstage's error", async () => {
 /** Refresh-token grants the backend's client has made at the IdP so far. */
 const grants = () => logs.filter(l => l === '[idp] grant refresh_token backstage-demo').length;
 
-const openTabs = (n, shown = 'user-entity-ref') => tabsShowing(context, n, shown === 'user-entity-ref' ? 'alice' : null);
-
 test('five tabs share one /refresh and one refresh-token grant at the IdP, also near expiry', async () => {
-  const pages = await openTabs(5);
+  const pages = await openTabs(context, 5, 'alice');
   // A client of the package in each tab besides the app's, for calls the UI does not make;
   // each signs in from the cookie, and every tab takes the newest session from the others.
   for (const p of pages) await withClient(p, client => client.getAccessToken());
@@ -175,7 +173,7 @@ test('five tabs share one /refresh and one refresh-token grant at the IdP, also 
 });
 
 test('signing out in tab A shows tab B the sign-in page within 2 s, and B answers signed out', async () => {
-  const [a, b] = await openTabs(2);
+  const [a, b] = await openTabs(context, 2, 'alice');
   const bRequests = recordAuthRequests(b);
   const started = Date.now();
   await a.getByRole('button', { name: 'Sign out' }).click();
@@ -190,7 +188,7 @@ test('signing out in tab A shows tab B the sign-in page within 2 s, and B answer
 });
 
 test('signing in in tab A signs tab B in: its Sign in button needs no popup', async () => {
-  const [a, b] = await openTabs(2, 'Sign in with the demo OpenID Connect provider');
+  const [a, b] = await openTabs(context, 2, null);
   await signInThroughTheUi(a, 'alice');
   assert.deepEqual(await clickSignIn(b, 'alice'), { popups: [], starts: 0 }, 'no popup, no /start in tab B');
   await a.close();
