@@ -423,12 +423,11 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
         }
         self.keep(session.clone(), since);
         self.set_signed_in(true);
-        let serves_all = || {
-            self.waiters
-                .iter()
-                .all(|w| has_scopes(Some(&*session), w.opts.scopes.as_ref()))
-        };
-        if self.refreshing.is_some() && serves_all() {
+        let serves_all = self
+            .waiters
+            .iter()
+            .all(|w| has_scopes(Some(&*session), w.opts.scopes.as_ref()));
+        if self.refreshing.is_some() && serves_all {
             self.refreshing = None;
             self.settle_waiters(now_ms, since, Ok(session));
         }
