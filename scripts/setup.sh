@@ -33,6 +33,12 @@ if ! command -v wasm-pack >/dev/null 2>&1; then
   cargo install wasm-pack --locked
 fi
 
+# The fuzzer driver (scripts/fuzz.sh; the test command runs a short smoke of each target).
+if ! command -v cargo-fuzz >/dev/null 2>&1; then
+  log "installing cargo-fuzz (compiles from source, under a minute once)"
+  cargo install cargo-fuzz --locked
+fi
+
 # Debian packages: Chromium for every browser test, Python's liblzma for packing the wasm.
 APT=""
 command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || APT="chromium chromium-driver"

@@ -17,9 +17,13 @@ cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warning
 cargo clippy --quiet --target wasm32-unknown-unknown --features direct --all-targets -- -D warnings
 # The shipped direct entry: the connector without the OAuth2 class.
 cargo clippy --quiet --target wasm32-unknown-unknown --no-default-features --features direct --lib -- -D warnings
+(cd fuzz && cargo fmt --check && cargo clippy --quiet --all-targets -- -D warnings)
 
 step "native tests (session core, ID token checks)"
 cargo test --quiet --features direct
+
+step "fuzz smoke: 100,000 inputs per target (long runs: scripts/fuzz.sh --runs N or --time S)"
+scripts/fuzz.sh --runs 100000 --jobs 2
 
 step "package build"
 scripts/build.sh
@@ -57,6 +61,12 @@ step "end to end: app + Backstage auth backend + oidc-provider on loopback, head
 
 step "end to end, new frontend system: app-next + Backstage auth backend + oidc-provider"
 (cd tests && node --test --test-reporter=spec e2e-next.test.mjs)
+
+step "fault matrix on the real stack: each fault with our client and 1.20.7's, default options"
+(cd tests && node --test --test-reporter=spec faults.test.mjs)
+
+step "no token leaks, foreign messages ignored, 200,000 hostile messages (real stack)"
+(cd tests && node --test --test-reporter=spec hardening.test.mjs)
 
 step "end to end, direct mode: app + oidc-provider, no backend"
 (cd tests && node --test --test-reporter=spec e2e-direct.test.mjs)

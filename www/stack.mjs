@@ -73,29 +73,61 @@ async function assertFree(url) {
 /** Starts the servers; `tokenTtl` sets the IdP's access and ID token lifetime; `direct`
  * leaves the backend out and points the app at the IdP, signing in by `flow` ('popup' or
  * 'redirect'); `app` is the app package served: 'app' (the legacy frontend system) or
- * 'app-next' (the new frontend system, backend mode only). */
-export async function startStack({ tokenTtl = 3600, direct = false, flow = 'popup', app: appPackage = 'app', log = () => {} } = {}) {
+ * 'app-next' (the new frontend system, backend mode only). For the fault tests,
+ * `backendPort` moves the backend behind a proxy the caller runs on :7007 (the backend
+ * still calls itself :7007, as behind a reverse proxy), and `idpStore` gives the IdP a
+ * file to keep its grants in across restarts. The result can stop and start the backend
+ * and the IdP on their own. */
+export async function startStack({
+  tokenTtl = 3600,
+  direct = false,
+  flow = 'popup',
+  app: appPackage = 'app',
+  backendPort = 7007,
+  idpStore,
+  log = () => {},
+} = {}) {
   const dist = join(www, 'packages', appPackage, 'dist');
   if (!existsSync(join(dist, 'index.html'))) throw new Error(`build the app first: www/packages/${appPackage}/dist is missing`);
-  for (const url of [APP, BACKEND, IDP]) await assertFree(url);
-  const idp = run('idp', ['src/index.js'], join(www, 'packages/idp'), { IDP_TOKEN_TTL: String(tokenTtl) }, log);
-  const children = [idp];
-  if (!direct) {
-    children.push(run('backend', ['src/index.js', '--config', '../../app-config.yaml'], join(www, 'packages/backend'), {}, log));
-  }
+  const backendAt = `http://127.0.0.1:${backendPort}`;
+  for (const url of [APP, backendAt, IDP]) await assertFree(url);
+  const servers = {
+    idp: {
+      start: () => run('idp', ['src/index.js'], join(www, 'packages/idp'), { IDP_TOKEN_TTL: String(tokenTtl), ...(idpStore && { IDP_STORE: idpStore }) }, log),
+      ready: `${IDP}/.well-known/openid-configuration`,
+      what: 'the identity provider',
+    },
+    backend: {
+      start: () =>
+        run('backend', ['src/index.js', '--config', '../../app-config.yaml'], join(www, 'packages/backend'), { APP_CONFIG_backend_listen_port: String(backendPort) }, log),
+      ready: `${backendAt}/api/auth/oauth2/refresh`,
+      what: 'the Backstage backend',
+    },
+  };
+  const children = {};
+  const startServer = async name => {
+    const child = (children[name] = servers[name].start());
+    await waitFor(servers[name].ready, servers[name].what, child);
+  };
+  const stopServer = async name => {
+    const child = children[name];
+    if (child && child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise(r => child.once('exit', r));
+    }
+  };
+  const names = direct ? ['idp'] : ['idp', 'backend'];
   const stop = async () => {
-    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-    await Promise.all(children.map(c => (c.exitCode === null ? new Promise(r => c.once('exit', r)) : null)));
+    for (const name of names) await stopServer(name);
     await new Promise(r => app?.close(r) ?? r());
   };
   let app;
   try {
-    await waitFor(`${IDP}/.well-known/openid-configuration`, 'the identity provider', idp);
-    if (!direct) await waitFor(`${BACKEND}/api/auth/oauth2/refresh`, 'the Backstage backend', children[1]);
+    for (const name of names) await startServer(name);
     app = await serveApp(dist, direct, flow);
   } catch (e) {
     await stop();
     throw e;
   }
-  return { stop };
+  return { stop, startServer, stopServer };
 }

@@ -1,5 +1,6 @@
 use crate::core::record::Record;
 use alloc::string::String;
+use alloc::vec::Vec;
 use wasm_bindgen::JsValue;
 
 /// A JS value read through [`Record`]; reads never throw into Rust.
@@ -29,5 +30,12 @@ impl Record for JsRecord {
     }
     fn truthy(&self) -> bool {
         self.0.is_truthy()
+    }
+    fn items(&self) -> Vec<Self> {
+        if js_sys::Array::is_array(&self.0) {
+            js_sys::Array::from(&self.0).iter().map(JsRecord).collect()
+        } else {
+            Vec::new()
+        }
     }
 }

@@ -2,6 +2,8 @@
 //! browser types, so that `cargo test` checks all of it natively.
 
 pub mod crosstab;
+#[cfg(feature = "direct")]
+pub mod discovery;
 pub mod expiry;
 pub mod manager;
 #[cfg(feature = "direct")]
@@ -12,5 +14,5 @@ pub mod response;
 pub mod scopes;
 pub mod state;
 
-#[cfg(test)]
+#[cfg(any(test, feature = "fuzzing"))]
 pub mod testing;

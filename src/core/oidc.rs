@@ -2,6 +2,7 @@
 //! is trusted (the signature itself is verified by the browser layer with WebCrypto, over
 //! the `signing_input` this returns).
 
+use super::record::Record;
 use alloc::string::String;
 use alloc::vec::Vec;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -199,6 +200,30 @@ pub fn user_entity_ref(claims: &IdTokenClaims, claim: &str, namespace: &str) -> 
     out
 }
 
+/// The JWKS key for a token with this header: by `kid`, else the only key of the token's
+/// algorithm family. Several candidates are as good as none: guessing could pick a key
+/// the provider did not sign with.
+pub fn select_key<R: Record>(jwks: &R, header: &JwtHeader) -> Result<R, IdTokenError> {
+    let kty = if header.alg.starts_with("RS") { "RSA" } else { "EC" };
+    let field = |k: &R, name| k.field(name).and_then(|v| v.string());
+    let mut candidates = jwks
+        .field("keys")
+        .map(|k| k.items())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|k| {
+            field(k, "kty").as_deref() == Some(kty)
+                && header
+                    .kid
+                    .as_ref()
+                    .is_none_or(|kid| field(k, "kid").as_ref() == Some(kid))
+        });
+    match (candidates.next(), candidates.next()) {
+        (Some(key), None) => Ok(key),
+        _ => Err(IdTokenError::UnknownKey),
+    }
+}
+
 /// Why an authorization response (the callback's query) was not accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CallbackError {
@@ -370,5 +395,35 @@ mod tests {
         );
         assert_eq!(user_entity_ref(&c, "email", "corp"), "user:corp/alice");
         assert_eq!(user_entity_ref(&c, "missing", "default"), "user:default/alice");
+    }
+
+    #[test]
+    fn selects_the_key_by_kid_or_the_only_one_of_its_family() {
+        use crate::core::record::testing::{obj, s, Value};
+        let key = |kty: &str, kid: &str| obj(&[("kty", s(kty)), ("kid", s(kid))]);
+        let jwks = obj(&[(
+            "keys",
+            Value::Arr(alloc::vec![key("RSA", "r1"), key("EC", "e1"), key("EC", "e2")]),
+        )]);
+        let header = |alg: &str, kid: Option<&str>| JwtHeader {
+            alg: alg.into(),
+            kid: kid.map(Into::into),
+        };
+        assert_eq!(select_key(&jwks, &header("RS256", None)), Ok(key("RSA", "r1")));
+        assert_eq!(select_key(&jwks, &header("ES256", Some("e2"))), Ok(key("EC", "e2")));
+        assert_eq!(
+            select_key(&jwks, &header("ES256", None)),
+            Err(IdTokenError::UnknownKey),
+            "two EC keys"
+        );
+        assert_eq!(
+            select_key(&jwks, &header("RS256", Some("e1"))),
+            Err(IdTokenError::UnknownKey),
+            "kid of another family"
+        );
+        assert_eq!(
+            select_key(&obj(&[("keys", s("RSA"))]), &header("RS256", None)),
+            Err(IdTokenError::UnknownKey)
+        );
     }
 }

@@ -3,6 +3,7 @@
 //! tests read [`testing::Value`]. Parsing rules then live once, in plain Rust.
 
 use alloc::string::String;
+use alloc::vec::Vec;
 
 pub trait Record: Clone {
     /// The value under `key`, or `None` when it is absent, `undefined` or `null`,
@@ -15,9 +16,11 @@ pub trait Record: Clone {
     fn is_object(&self) -> bool;
     /// JS truthiness.
     fn truthy(&self) -> bool;
+    /// The elements of an array; nothing for any other value.
+    fn items(&self) -> Vec<Self>;
 }
 
-#[cfg(test)]
+#[cfg(any(test, feature = "fuzzing"))]
 pub mod testing {
     //! A JSON-like value for native tests of the parsing rules.
     use super::Record;
@@ -79,6 +82,12 @@ pub mod testing {
                 Value::Num(n) => *n != 0.0 && !n.is_nan(),
                 Value::Str(s) => !s.is_empty(),
                 Value::Arr(_) | Value::Obj(_) => true,
+            }
+        }
+        fn items(&self) -> Vec<Self> {
+            match self {
+                Value::Arr(items) => items.clone(),
+                _ => Vec::new(),
             }
         }
     }

@@ -1,7 +1,8 @@
 //! ID token signatures, verified with WebCrypto against the provider's JWKS.
 
 use crate::browser::js;
-use crate::core::oidc::{DecodedJwt, IdTokenError};
+use crate::browser::record::JsRecord;
+use crate::core::oidc::{select_key, DecodedJwt, IdTokenError};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -21,22 +22,9 @@ fn algorithm(alg: &str) -> Option<(JsValue, JsValue)> {
     }
 }
 
-/// The JWKS key for this token: by `kid`, else the only key of the token's algorithm family.
+/// The JWKS key for this token (the rule is [`select_key`]'s).
 pub fn find_key(jwks: &JsValue, jwt: &DecodedJwt) -> Result<JsValue, IdTokenError> {
-    let keys = js_sys::Array::from(&js::get(jwks, "keys"));
-    let kty = if jwt.header.alg.starts_with("RS") { "RSA" } else { "EC" };
-    let candidates: std::vec::Vec<JsValue> = keys
-        .iter()
-        .filter(|k| js::get(k, "kty").as_string().as_deref() == Some(kty))
-        .filter(|k| match &jwt.header.kid {
-            Some(kid) => js::get(k, "kid").as_string().as_deref() == Some(kid.as_str()),
-            None => true,
-        })
-        .collect();
-    match candidates.as_slice() {
-        [key] => Ok(key.clone()),
-        _ => Err(IdTokenError::UnknownKey),
-    }
+    select_key(&JsRecord(jwks.clone()), &jwt.header).map(|k| k.0)
 }
 
 pub async fn verify(key: &JsValue, jwt: &DecodedJwt) -> Result<(), IdTokenError> {

@@ -15,7 +15,9 @@ mod signed_out;
 
 pub use callback::{handle_direct_callback, CALLBACK_MESSAGE};
 
+use crate::browser::record::JsRecord;
 use crate::browser::{errors, js, scopes};
+use crate::core::discovery::{read_metadata, Metadata, DISCOVERY_KEYS};
 use crate::core::oidc::{IdTokenClaims, IdTokenError};
 use crate::core::scopes::ScopeSet;
 use callback::code_from_callback;
@@ -29,7 +31,7 @@ use oauth2::{
     PkceCodeChallenge, RedirectUrl, RefreshToken, RequestTokenError, Scope, StandardRevocableToken,
     StandardTokenResponse, TokenUrl,
 };
-use options::{read_metadata, read_options, Metadata, Options, DISCOVERY_KEYS};
+use options::{read_options, Options};
 use redirect::Pending;
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
@@ -154,7 +156,7 @@ impl Direct {
             (None, Some(issuer)) => {
                 let url = [issuer.trim_end_matches('/'), "/.well-known/openid-configuration"].concat();
                 let doc = http::get_json(&url).await?;
-                let m = read_metadata(&doc, DISCOVERY_KEYS)
+                let m = read_metadata(&JsRecord(doc), DISCOVERY_KEYS)
                     .map_err(|key| errors::type_error(&["Invalid discovery document: missing ", key]))?;
                 // OpenID Connect Discovery 4.3: the document must be the configured issuer's.
                 if m.issuer.trim_end_matches('/') != issuer.trim_end_matches('/') {

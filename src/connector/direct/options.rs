@@ -1,51 +1,10 @@
 //! `createDirectAuthConnector` options and the provider's endpoints.
 
+use crate::browser::record::JsRecord;
 use crate::browser::{errors, js};
+use crate::core::discovery::{read_metadata, Metadata, OPTION_KEYS};
 use std::string::String;
 use wasm_bindgen::JsValue;
-
-/// The provider's endpoints, from discovery or given explicitly.
-#[derive(Clone, Debug)]
-pub(super) struct Metadata {
-    pub(super) issuer: String,
-    pub(super) authorization_endpoint: String,
-    pub(super) token_endpoint: String,
-    pub(super) jwks_uri: String,
-    pub(super) end_session_endpoint: Option<String>,
-    pub(super) userinfo_endpoint: Option<String>,
-}
-
-/// Where [`Metadata`]'s fields are, in its order: the options' names, and the discovery
-/// document's (OpenID Connect Discovery 1.0, section 3).
-const OPTION_KEYS: [&str; 6] = [
-    "issuer",
-    "authorizationEndpoint",
-    "tokenEndpoint",
-    "jwksUri",
-    "endSessionEndpoint",
-    "userinfoEndpoint",
-];
-pub(super) const DISCOVERY_KEYS: [&str; 6] = [
-    "issuer",
-    "authorization_endpoint",
-    "token_endpoint",
-    "jwks_uri",
-    "end_session_endpoint",
-    "userinfo_endpoint",
-];
-
-/// The endpoints `source` holds under `keys`, or the key of the first required one missing.
-pub(super) fn read_metadata(source: &JsValue, keys: [&'static str; 6]) -> Result<Metadata, &'static str> {
-    let required = |i: usize| string_option(source, keys[i]).ok_or(keys[i]);
-    Ok(Metadata {
-        issuer: required(0)?,
-        authorization_endpoint: required(1)?,
-        token_endpoint: required(2)?,
-        jwks_uri: required(3)?,
-        end_session_endpoint: string_option(source, keys[4]),
-        userinfo_endpoint: string_option(source, keys[5]),
-    })
-}
 
 pub(super) struct Options {
     pub(super) client_id: String,
@@ -87,7 +46,7 @@ pub(super) fn read_options(options: &JsValue) -> Result<Options, JsValue> {
     }
     // Every endpoint given: no discovery (the issuer is still needed for the ID token).
     let explicit = if OPTION_KEYS[1..4].iter().all(|k| string_option(options, k).is_some()) {
-        Some(read_metadata(options, OPTION_KEYS).map_err(missing_option)?)
+        Some(read_metadata(&JsRecord(options.clone()), OPTION_KEYS).map_err(missing_option)?)
     } else {
         None
     };

@@ -1,8 +1,8 @@
 //! The `OAuth2Session` a token answer becomes, once its ID token passed every check.
 
-use super::options::Metadata;
 use super::{crypto, http, id_token_error, named, Direct, TokenAnswer};
 use crate::browser::{js, scopes};
+use crate::core::discovery::Metadata;
 use crate::core::oidc::{self, IdTokenClaims};
 use crate::core::scopes::ScopeSet;
 use oauth2::TokenResponse;

@@ -2,14 +2,17 @@
 // consent pages (any username signs in). Token lifetimes come from the environment so the
 // end-to-end tests can make tokens expire soon.
 import Provider from 'oidc-provider';
+import { fileAdapter } from './store.js';
 
 const port = Number(process.env.IDP_PORT ?? 7011);
 const issuer = `http://127.0.0.1:${port}`;
 const backend = process.env.BACKEND_URL ?? 'http://127.0.0.1:7007';
 const app = process.env.APP_URL ?? 'http://127.0.0.1:3000';
 const tokenTtl = Number(process.env.IDP_TOKEN_TTL ?? 3600);
+const store = process.env.IDP_STORE;
 
 const provider = new Provider(issuer, {
+  ...(store && { adapter: fileAdapter(store) }),
   clients: [
     {
       client_id: 'backstage-demo',
@@ -49,7 +52,7 @@ const provider = new Provider(issuer, {
   // The ID token carries email and name, which the backend's profile is read from.
   conformIdTokenClaims: false,
   pkce: { required: () => false },
-  features: { devInteractions: { enabled: true }, userinfo: { enabled: true } },
+  features: { devInteractions: { enabled: true }, userinfo: { enabled: true }, revocation: { enabled: true } },
   ttl: {
     AccessToken: tokenTtl,
     IdToken: tokenTtl,
