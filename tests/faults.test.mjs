@@ -169,8 +169,8 @@ async function observe(impl, f) {
     await f.inject?.(session);
     // What the browser got for /refresh during the fault: a status, or a failed request.
     const answers = [];
-    const isRefresh = r => r.url().startsWith(`${BACKEND}/api/auth/oauth2/refresh`) && r.method() === 'GET';
-    const onResponse = r => isRefresh(r) && answers.push(String(r.status()));
+    const isRefresh = request => request.url().startsWith(`${BACKEND}/api/auth/oauth2/refresh`) && request.method() === 'GET';
+    const onResponse = r => isRefresh(r.request()) && answers.push(String(r.status()));
     const onFailed = r => isRefresh(r) && answers.push('network error');
     page.on('response', onResponse);
     page.on('requestfailed', onFailed);
