@@ -1,7 +1,7 @@
 use crate::core::record::Record;
 use alloc::string::String;
 use alloc::vec::Vec;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// A JS value read through [`Record`]; reads never throw into Rust.
 #[derive(Clone)]
@@ -32,10 +32,9 @@ impl Record for JsRecord {
         self.0.is_truthy()
     }
     fn items(&self) -> Vec<Self> {
-        if js_sys::Array::is_array(&self.0) {
-            js_sys::Array::from(&self.0).iter().map(JsRecord).collect()
-        } else {
-            Vec::new()
+        match self.0.dyn_ref::<js_sys::Array>() {
+            Some(items) => items.iter().map(JsRecord).collect(),
+            None => Vec::new(),
         }
     }
 }

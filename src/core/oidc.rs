@@ -206,22 +206,20 @@ pub fn user_entity_ref(claims: &IdTokenClaims, claim: &str, namespace: &str) -> 
 pub fn select_key<R: Record>(jwks: &R, header: &JwtHeader) -> Result<R, IdTokenError> {
     let kty = if header.alg.starts_with("RS") { "RSA" } else { "EC" };
     let field = |k: &R, name| k.field(name).and_then(|v| v.string());
-    let mut candidates = jwks
-        .field("keys")
-        .map(|k| k.items())
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|k| {
-            field(k, "kty").as_deref() == Some(kty)
-                && header
-                    .kid
-                    .as_ref()
-                    .is_none_or(|kid| field(k, "kid").as_ref() == Some(kid))
-        });
-    match (candidates.next(), candidates.next()) {
-        (Some(key), None) => Ok(key),
-        _ => Err(IdTokenError::UnknownKey),
+    let mut found = None;
+    for key in jwks.field("keys").map(|k| k.items()).unwrap_or_default() {
+        let kid_matches = header
+            .kid
+            .as_ref()
+            .is_none_or(|kid| field(&key, "kid").as_ref() == Some(kid));
+        if kid_matches && field(&key, "kty").as_deref() == Some(kty) {
+            if found.is_some() {
+                return Err(IdTokenError::UnknownKey);
+            }
+            found = Some(key);
+        }
     }
+    found.ok_or(IdTokenError::UnknownKey)
 }
 
 /// Why an authorization response (the callback's query) was not accepted.
