@@ -122,6 +122,38 @@ test('code + PKCE sign-in, then a refresh_token grant; both access tokens are ac
   await page.close();
 });
 
+test('50 concurrent refreshSession() calls on one connector share one token request and one result', async () => {
+  const page = await context.newPage();
+  await page.goto(APP + '/blank');
+  const grants = [];
+  page.on('request', r => r.url() === `${IDP}/token` && grants.push(new URLSearchParams(r.postData() ?? '').get('grant_type')));
+  const { result } = await connectorSignIn(page, 'erin', async (connector, settle) => {
+    const signedIn = await settle(connector.createSession({ scopes: new Set(['openid', 'profile', 'email', 'offline_access']) }));
+    if (signedIn.err) return signedIn;
+    const scopes = new Set(['openid']);
+    const all = await Promise.all(Array.from({ length: 50 }, () => settle(connector.refreshSession({ scopes }))));
+    // Then one call like the 50 and two asking for more scopes at once: the wider ones
+    // wait for the narrow one, then share one more refresh, with the rotated refresh token.
+    const wider = new Set(['openid', 'email']);
+    const [narrow, a, b] = await Promise.all([
+      connector.refreshSession({ scopes }),
+      connector.refreshSession({ scopes: wider }),
+      connector.refreshSession({ scopes: wider }),
+    ]);
+    return {
+      errors: all.filter(r => r.err).map(r => r.err),
+      tokens: [...new Set(all.map(r => r.ok?.providerInfo.accessToken))].length,
+      sameObject: all.every(r => r.ok === all[0].ok),
+      wider: a === b && a.providerInfo.accessToken !== narrow.providerInfo.accessToken,
+    };
+  });
+  assert.deepEqual(result, { errors: [], tokens: 1, sameObject: true, wider: true });
+  console.log(`# 50 concurrent refreshSession() calls, then 1 + 2 wider: token requests ${JSON.stringify(grants)}`);
+  // (The app's own page also signs in silently, an authorization_code grant of its own.)
+  assert.equal(grants.filter(g => g === 'refresh_token').length, 3, 'one for the 50, one for the next call, one for the two wider ones');
+  await page.close();
+});
+
 /** Answers the page's first refresh_token grant with `answer(route)`; every other request
  * reaches the provider. Returns how many were answered so. */
 async function interceptFirstRefreshGrant(page, answer) {

@@ -37,7 +37,7 @@ use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 use std::string::{String, ToString};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct IdTokenField {
@@ -78,6 +78,11 @@ struct Direct {
     id_token: RefCell<Option<(String, IdTokenClaims)>>,
     /// The sign-out marker, for when `localStorage` is unavailable (see `signed_out`).
     signed_out: core::cell::Cell<bool>,
+    /// The refresh in flight and the scopes it asks for. Concurrent `refreshSession` calls
+    /// share it: providers rotate a public client's refresh token, so a second token request
+    /// with the same token would be refused as a replay (and could revoke the grant).
+    refreshing: RefCell<Option<(u32, ScopeSet, js_sys::Promise)>>,
+    refreshes: core::cell::Cell<u32>,
 }
 
 /// A Backstage `AuthConnector` for direct mode; pass it to `OAuth2.create({ authConnector })`
@@ -120,6 +125,8 @@ pub fn create_direct_auth_connector(options: JsValue) -> Result<DirectAuthConnec
             refresh_token: RefCell::new(None),
             id_token: RefCell::new(None),
             signed_out: core::cell::Cell::new(false),
+            refreshing: RefCell::new(None),
+            refreshes: core::cell::Cell::new(0),
         }),
     })
 }
@@ -352,9 +359,36 @@ impl DirectAuthConnector {
         with_scopes(&options, |scopes| self.inner.clone().sign_in(scopes, mode))
     }
 
+    /// One refresh for every caller it serves: a call whose scopes the refresh in flight
+    /// covers gets that refresh's promise; one asking for more waits for it, then refreshes
+    /// with the refresh token it left.
     #[wasm_bindgen(js_name = refreshSession)]
     pub fn refresh_session(&self, options: JsValue) -> js_sys::Promise {
-        with_scopes(&options, |scopes| self.inner.clone().refresh(scopes))
+        let scopes = match scopes::from_iterable(&js::get(&options, "scopes")) {
+            Ok(scopes) => scopes,
+            Err(e) => return js_sys::Promise::reject(&e),
+        };
+        let inner = &self.inner;
+        let previous = match inner.refreshing.borrow().clone() {
+            Some((_, covered, p)) if covered.contains_all(&scopes) => return p,
+            in_flight => in_flight.map(|(_, _, p)| p),
+        };
+        let id = inner.refreshes.get().wrapping_add(1);
+        inner.refreshes.set(id);
+        let (me, wanted) = (inner.clone(), scopes.clone());
+        let promise = future_to_promise(async move {
+            if let Some(p) = previous {
+                let _ = JsFuture::from(p).await;
+            }
+            let result = me.clone().refresh(wanted).await;
+            let mut refreshing = me.refreshing.borrow_mut();
+            if refreshing.as_ref().is_some_and(|(i, _, _)| *i == id) {
+                *refreshing = None;
+            }
+            result
+        });
+        *inner.refreshing.borrow_mut() = Some((id, scopes, promise.clone()));
+        promise
     }
 
     #[wasm_bindgen(js_name = removeSession)]
