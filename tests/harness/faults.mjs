@@ -11,17 +11,16 @@ export const REFRESH = '/api/auth/oauth2/refresh';
 export const PROXY_ERROR_PAGE =
   '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>';
 
-/** `fault`: null, or { mode: 'slow', ms } | { mode: 'cut' } | { mode: 'html' } | { mode: 'drop' }. */
+/** `fault`: null, or { mode: 'slow', ms } | { mode: 'cut' } | { mode: 'html' }. */
 export function startFaultProxy({ port = 7007, upstream }) {
-  const proxy = { fault: null, path: REFRESH, hits: 0 };
+  const proxy = { fault: null, path: REFRESH };
   const server = http.createServer(async (req, res) => {
     const path = new URL(req.url, 'http://x').pathname;
     const fault = path === proxy.path && req.method !== 'OPTIONS' ? proxy.fault : null;
-    if (path === proxy.path && req.method !== 'OPTIONS') proxy.hits++;
-    if (fault?.mode === 'drop') return req.socket.destroy();
     if (fault?.mode === 'html') {
-      // A proxy's own error page carries no CORS headers: the browser sees a 502 it may read
-      // only because the app and backend are same-site here; the status is what matters.
+      // Stock Backstage serves the app from the backend's origin, so its pages see a proxy's
+      // 502 as it is; here the app is on another origin, and without these headers the
+      // browser would hide the answer behind a CORS failure.
       res.writeHead(502, {
         'content-type': 'text/html',
         'access-control-allow-origin': req.headers.origin ?? '*',

@@ -82,6 +82,7 @@ struct Direct {
     /// share it: providers rotate a public client's refresh token, so a second token request
     /// with the same token would be refused as a replay (and could revoke the grant).
     refreshing: RefCell<Option<(u32, ScopeSet, js_sys::Promise)>>,
+    /// The id of the latest refresh, so that one finishing clears only its own entry.
     refreshes: core::cell::Cell<u32>,
 }
 

@@ -1,4 +1,5 @@
-//! `createDirectAuthConnector` options and the provider's endpoints.
+//! `createDirectAuthConnector` options (the endpoints among them are read by
+//! [`crate::core::discovery`]).
 
 use crate::browser::record::JsRecord;
 use crate::browser::{errors, js};
