@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# The benchmark: builds both clients and prints size, cold start, cached-call, collapse and
-# memory figures for ours against @backstage/core-app-api 1.20.7, from one Chromium run.
+# The benchmark: builds both clients and prints size, cold start (in a bare page and in the
+# stock Backstage app of www/), cached-call, collapse and memory figures for ours against
+# @backstage/core-app-api 1.20.7, from one Chromium run.
 # Pass --quick for a shorter run. Writes build/bench.json.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 scripts/setup.sh
 scripts/build.sh
+# The stock Backstage app of www/, for its cold-load figure (installs once, then rebuilds).
+scripts/www-setup.sh
 cd tests && exec node bench/bench.mjs "$@"

@@ -8,6 +8,8 @@ import { startBackend } from '../harness/backend.mjs';
 import { startApp } from '../harness/app.mjs';
 import { launch } from '../harness/browser.mjs';
 import { refreshesForTabs } from '../harness/tabs.mjs';
+import { startStack, APP, BACKEND } from '../../www/stack.mjs';
+import { SIGN_IN_TEXT } from '../harness/ui.mjs';
 
 const root = new URL('../../', import.meta.url);
 const quick = process.argv.includes('--quick');
@@ -185,9 +187,33 @@ for (const impl of impls) {
   ]);
 }
 
-await browser.close();
 await app.close();
 await backend.close();
+
+// The stock Backstage app of www/ (built with this package), signed out, as a person opens
+// it: from navigation start to the sign-in page's session check answering (its /refresh
+// response), and to the sign-in button on screen. Ours only: the app is built with ours.
+{
+  const stack = await startStack();
+  const times = { check: [], button: [] };
+  try {
+    for (let i = 0; i < LOADS; i++) {
+      const ctx = await browser.newContext();
+      const p = await ctx.newPage();
+      await p.goto(APP + '/');
+      await p.getByText(SIGN_IN_TEXT).waitFor();
+      const shown = await p.evaluate(() => performance.now());
+      const check = await p.evaluate(url => performance.getEntriesByType('resource').find(e => e.name.startsWith(url))?.responseEnd, `${BACKEND}/api/auth/oauth2/refresh`);
+      times.check.push(check);
+      times.button.push(shown);
+      await ctx.close();
+    }
+  } finally {
+    await stack.stop();
+  }
+  results.app = { sessionCheck: spread(times.check), signInPage: spread(times.button) };
+}
+await browser.close();
 
 // ---- report
 const kb = b => (b / 1024).toFixed(1) + ' KB';
@@ -211,6 +237,8 @@ row('    (wasm steps, cold, each in a new page: LZMA decode)', range(c.wasmSteps
 row('    (compile)', range(c.wasmSteps.compile), '-');
 row('    (instantiate)', range(c.wasmSteps.instantiate), '-');
 row('  of which: create() + first call', range(c.wasm.firstCall), range(c.js.firstCall), ratioOf(c.wasm.firstCall, c.js.firstCall));
+row(`stock app (www/), signed out: navigation start to the session check's /refresh answered`, range(results.app.sessionCheck), '-');
+row('stock app (www/), signed out: navigation start to the sign-in page seen by the test (an upper bound)', range(results.app.signInPage), '-');
 row('main thread: longest task while loading', range(c.wasm.longestTask), range(c.js.longestTask), ratioOf(c.wasm.longestTask, c.js.longestTask), 'within 2 ms', mark(c.wasm.longestTask.median - c.js.longestTask.median <= 2));
 row('main thread: time in tasks over 5 ms while loading', range(c.wasm.blocked), range(c.js.blocked), '');
 row('long tasks (over 50 ms) while loading', `${c.wasm.longTasks.max} at most`, `${c.js.longTasks.max} at most`, '');
