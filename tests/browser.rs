@@ -188,7 +188,6 @@ async fn js_connector_sessions_are_cached_grown_and_removed() {
 
 async fn popup(script: &str) -> Result<JsValue, JsValue> {
     let url = popup_page(script);
-    let window = web_sys::window().unwrap();
     let outcome = Promise::new(&mut |resolve, reject| {
         let req = PopupRequest {
             url: &url,
@@ -204,7 +203,7 @@ async fn popup(script: &str) -> Result<JsValue, JsValue> {
                 Err(e) => reject.call1(&JsValue::UNDEFINED, &e),
             };
         };
-        open_login_popup(&window, req, Box::new(done));
+        open_login_popup(req, Box::new(done));
     });
     settle(outcome).await
 }

@@ -66,10 +66,11 @@ test('the package size: printed, and within the 24 KB gzip budget', () => {
 // Direct mode ships separately (backstage-oauth2-wasm/direct); its target is 40 KB gzip.
 // The ratchet was 90 KB (92,160 B) until the connector shared one refresh between concurrent
 // callers (a fix: the provider refused every second use of a rotated refresh token, which
-// signed the person out), which took direct.js from 91,691 to 92,381 B, and the build dropped
-// two unstable flags that gained under 0.5 KB each (scripts/build.sh): 92,836 B.
+// signed the person out), which took direct.js from 91,691 to 92,381 B; dropping two unstable
+// flags that gained under 0.5 KB each (scripts/build.sh) and moving the popup's window
+// mechanics to a JS snippet then left it at 92,393 B.
 const DIRECT_TARGET = 40 * 1024;
-const DIRECT_RATCHET = 92_900;
+const DIRECT_RATCHET = 92_400;
 
 test('the direct-mode entry size: printed, and never growing past its ratchet', () => {
   const sizes = JSON.parse(readFileSync(new URL('../build/sizes-direct.json', import.meta.url)));

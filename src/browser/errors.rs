@@ -4,8 +4,6 @@ use alloc::string::String;
 use wasm_bindgen::prelude::*;
 
 pub const AUTH_CONNECTION_ERROR: &str = "AuthConnectionError";
-pub const POPUP_REJECTED_ERROR: &str = "PopupRejectedError";
-pub const POPUP_CLOSED_ERROR: &str = "PopupClosedError";
 
 pub fn concat(parts: &[&str]) -> String {
     let mut s = String::new();

@@ -166,7 +166,7 @@ impl BackendConfig {
             width,
             height,
         };
-        open_login_popup(&window, req, done);
+        open_login_popup(req, done);
     }
 }
 

@@ -15,7 +15,7 @@ use wasm_bindgen_futures::JsFuture;
 
 impl Direct {
     pub(super) async fn popup(&self, url: &str) -> Result<String, JsValue> {
-        let window = js::window().ok_or_else(|| errors::error(&["No browser window to sign in from"]))?;
+        js::window().ok_or_else(|| errors::error(&["No browser window to sign in from"]))?;
         let redirect = self.options.redirect_uri.clone();
         let url = url.to_string();
         let outcome = callbacks::promise_of(move |done| {
@@ -27,7 +27,7 @@ impl Direct {
                 width: 500.0,
                 height: 700.0,
             };
-            open_login_popup(&window, req, done);
+            open_login_popup(req, done);
         });
         Ok(js::to_string(&JsFuture::from(outcome).await?))
     }
