@@ -46,7 +46,6 @@ run() {
   local started=$SECONDS
   if cargo fuzz run "${FLAGS[@]}" "$target" "${dirs[@]}" -- "${limit[@]}" -max_len=4096 \
       -print_final_stats=1 -close_fd_mask=1 >"$log" 2>&1; then
-    local runs
     local runs took=$((SECONDS - started))
     runs="$(awk '/stat::number_of_executed_units/{print $NF}' "$log")"
     printf '[fuzz] %-17s %10s inputs in %5d s (%s/s), corpus %4d: 0 panics, 0 invariant failures\n' \

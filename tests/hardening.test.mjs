@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { launch } from './harness/browser.mjs';
-import { signInThroughTheUi, showsUser, SIGN_IN_TEXT } from './harness/ui.mjs';
+import { answerLogin, signInThroughTheUi, showsUser, SIGN_IN_TEXT } from './harness/ui.mjs';
 import { startStack, APP, BACKEND, IDP } from '../www/stack.mjs';
 
 const TOKEN_TTL = 183; // due for refresh 3 s after it is issued
@@ -58,20 +58,6 @@ const withClient = (page, fn, arg) =>
     },
     [fn.toString(), arg, BACKEND],
   );
-
-/** Logs in and consents in the IdP's popup, as a person would. */
-async function answerPopup(popup, user) {
-  await popup.waitForLoadState();
-  const login = popup.getByPlaceholder('Enter any login');
-  const consent = popup.getByRole('button', { name: 'Continue' });
-  await login.or(consent).waitFor();
-  if (await login.isVisible()) {
-    await login.fill(user);
-    await popup.getByPlaceholder('and password').fill('any password');
-    await popup.getByRole('button', { name: 'Sign-in' }).click();
-  }
-  await consent.click();
-}
 
 /** Everything an origin's page can read back: storage, IndexedDB, Cache Storage, cookies. */
 const readableState = page =>
@@ -224,7 +210,7 @@ test('a sign-in takes its answer only from its popup and the backend origin, and
   }
   // The popup itself while it shows the IdP's page: the right window, the wrong origin.
   await popup.evaluate(m => opener.postMessage(m, '*'), forged);
-  await answerPopup(popup, 'real');
+  await answerLogin(popup, 'real');
   const token = await page.evaluate(() => window.__signIn);
   assert.ok(token && !token.startsWith('forged'), 'the real sign-in answered, not a forged message');
   const profile = await withClient(page, c => c.getProfile());
@@ -304,7 +290,7 @@ test('100,000 hostile messages to the window and the channel while a sign-in and
     },
     [flood.toString(), 100_000],
   );
-  await answerPopup(popup, 'flood');
+  await answerLogin(popup, 'flood');
   const token = await page.evaluate(() => window.__signIn);
   assert.ok(token, 'signed in during the flood');
   assert.equal(await windowFlood, 100_000);

@@ -3,50 +3,48 @@
 //! so that mutations reach past the first missing field instead of dying on it.
 
 use arbitrary::{Arbitrary, Unstructured};
+use backstage_oauth2_wasm::core::discovery::{DISCOVERY_KEYS, OPTION_KEYS};
 use backstage_oauth2_wasm::core::record::testing::Value;
+use std::sync::LazyLock;
 
-/// Every field name a reader of outside input looks up.
-pub const KEYS: &[&str] = &[
-    "type",
-    "response",
-    "error",
-    "name",
-    "message",
-    "targetOrigin",
-    "providerInfo",
-    "accessToken",
-    "idToken",
-    "scope",
-    "expiresInSeconds",
-    "expiresAt",
-    "profile",
-    "email",
-    "displayName",
-    "picture",
-    "backstageIdentity",
-    "token",
-    "identity",
-    "userEntityRef",
-    "ownershipEntityRefs",
-    "v",
-    "tab",
-    "since",
-    "session",
-    "signedOutAt",
-    "keys",
-    "kty",
-    "kid",
-    "alg",
-    "issuer",
-    "authorization_endpoint",
-    "token_endpoint",
-    "jwks_uri",
-    "end_session_endpoint",
-    "userinfo_endpoint",
-    "authorizationEndpoint",
-    "tokenEndpoint",
-    "jwksUri",
-];
+/// Every field name a reader of outside input looks up (the discovery readers' own lists
+/// included, from the crate).
+pub static KEYS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let mut keys = vec![
+        "type",
+        "response",
+        "error",
+        "name",
+        "message",
+        "targetOrigin",
+        "providerInfo",
+        "accessToken",
+        "idToken",
+        "scope",
+        "expiresInSeconds",
+        "expiresAt",
+        "profile",
+        "email",
+        "displayName",
+        "picture",
+        "backstageIdentity",
+        "token",
+        "identity",
+        "userEntityRef",
+        "ownershipEntityRefs",
+        "v",
+        "tab",
+        "since",
+        "session",
+        "signedOutAt",
+        "keys",
+        "kty",
+        "kid",
+        "alg",
+    ];
+    keys.extend(DISCOVERY_KEYS.iter().chain(&OPTION_KEYS));
+    keys
+});
 
 /// Strings with a meaning to some reader.
 pub const WORDS: &[&str] = &[
@@ -118,7 +116,7 @@ fn value(u: &mut Unstructured<'_>, depth: u32) -> arbitrary::Result<Value> {
             let n = u.int_in_range(0..=8)?;
             let mut fields = Vec::with_capacity(n);
             for _ in 0..n {
-                fields.push((pick(u, KEYS)?, value(u, depth + 1)?));
+                fields.push((pick(u, &KEYS)?, value(u, depth + 1)?));
             }
             Value::Obj(fields)
         }

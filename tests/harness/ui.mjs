@@ -19,11 +19,8 @@ export function recordAuthRequests(page) {
 /** The signed-in profile page shows `user`. */
 export const showsUser = (page, user) => page.getByTestId('user-entity-ref').filter({ hasText: `user:default/${user}` }).waitFor();
 
-/** Clicks the sign-in page's button and answers the IdP's popup as `user`. */
-export async function signInThroughTheUi(page, user) {
-  await page.goto(APP + '/');
-  await page.getByText(SIGN_IN_TEXT).waitFor();
-  const [popup] = await Promise.all([page.context().waitForEvent('page'), page.getByRole('button', { name: /sign in/i }).click()]);
+/** Logs in as `user` and consents in the IdP's popup, as a person would. */
+export async function answerLogin(popup, user) {
   await popup.waitForLoadState();
   // The IdP asks for a login unless its own session outlived a Backstage sign-out.
   const login = popup.getByPlaceholder('Enter any login');
@@ -35,6 +32,14 @@ export async function signInThroughTheUi(page, user) {
     await popup.getByRole('button', { name: 'Sign-in' }).click();
   }
   await consent.click();
+}
+
+/** Clicks the sign-in page's button and answers the IdP's popup as `user`. */
+export async function signInThroughTheUi(page, user) {
+  await page.goto(APP + '/');
+  await page.getByText(SIGN_IN_TEXT).waitFor();
+  const [popup] = await Promise.all([page.context().waitForEvent('page'), page.getByRole('button', { name: /sign in/i }).click()]);
+  await answerLogin(popup, user);
   await popup.waitForEvent('close');
   await showsUser(page, user);
 }
