@@ -68,12 +68,7 @@ writeFileSync(packedModule, `export const PACKED_WASM = ${JSON.stringify(packed.
 const surface =
   variant === 'direct'
     ? `export { createDirectAuthConnector, handleDirectCallback } from './glue.js';`
-    : `import { SessionStateObservable } from './glue.js';
-// Interop with RxJS/zen-observable 'from()' and Backstage's Observable type.
-const self = function () { return this; };
-SessionStateObservable.prototype['@@observable'] = self;
-if (typeof Symbol === 'function' && Symbol.observable) SessionStateObservable.prototype[Symbol.observable] = self;
-export { OAuth2 } from './glue.js';`;
+    : `export { OAuth2 } from './glue.js';`;
 writeFileSync(
   new URL(`build/${variant}/entry.js`, root),
   `import { initSync } from './glue.js';

@@ -5,13 +5,14 @@
 //! changes) are run here against the connector.
 
 use super::crosstab::{restart_page, CrossTab, Received};
-use super::observable::{SessionStateObservable, Subject};
+use super::observable::{new_subject, Subject};
 use super::options;
 use crate::browser::{callbacks, js, scopes};
 use crate::connector::session::JsSession;
 use crate::connector::{AnyConnector, JsError};
 use crate::core::manager::{CallId, Effect, GetOptions, SessionManager};
 use crate::core::scopes::ScopeSet;
+use crate::core::state::SessionState;
 use alloc::boxed::Box;
 use alloc::rc::{Rc, Weak};
 use alloc::vec::Vec;
@@ -31,10 +32,9 @@ struct Inner {
     manager: RefCell<SessionManager<JsSession, JsError>>,
     connector: AnyConnector,
     waiting: RefCell<Vec<Waiting>>,
-    subject: Rc<Subject>,
+    /// `sessionState$()`.
+    states: Subject,
     scope_transform: Option<Function>,
-    /// The one observable `sessionState$()` always returns.
-    state: JsValue,
     /// `getIdToken` asks for this set on every call; built once.
     openid: ScopeSet,
     /// The other tabs (`crossTab`), where the browser allows.
@@ -171,7 +171,7 @@ impl Inner {
                     let _ = w.reject.call1(&JsValue::UNDEFINED, &error.0);
                 }
             }
-            Effect::State(state) => self.subject.next(state),
+            Effect::State(state) => self.states.next(&JsValue::from_str(state.as_str()), true),
         }
     }
 
@@ -204,8 +204,7 @@ impl OAuth2 {
             scope_transform,
             channel,
         } = options::read(&options)?;
-        let subject = Subject::new();
-        let state = SessionStateObservable::new(subject.clone()).into();
+        let states = new_subject(&JsValue::from_str(SessionState::SignedOut.as_str()));
         let mut openid = ScopeSet::new();
         openid.insert("openid".into());
         let sessions = matches!(connector, AnyConnector::Backend(_));
@@ -222,9 +221,8 @@ impl OAuth2 {
                 manager: RefCell::new(SessionManager::new(default_scopes)),
                 connector,
                 waiting: RefCell::default(),
-                subject,
+                states,
                 scope_transform,
-                state,
                 openid,
                 crosstab,
             }
@@ -260,7 +258,7 @@ impl OAuth2 {
 
     #[wasm_bindgen(js_name = "sessionState$")]
     pub fn session_state(&self) -> JsValue {
-        self.inner.state.clone()
+        self.inner.states.observable()
     }
 
     #[wasm_bindgen(js_name = getAccessToken)]
