@@ -43,6 +43,9 @@ step "package tests (wasm client vs @backstage/core-app-api 1.20.7, headless Chr
 step "cross-tab sessions: several pages of one browser context (ours, and 1.20.7 for comparison)"
 (cd tests && node --test --test-reporter=spec crosstab.test.mjs)
 
+step "resilience: retry, timeouts, background refresh, popup fallback, session events (and 1.20.7 without them)"
+(cd tests && node --test --test-reporter=spec resilience.test.mjs)
+
 step "the packed package in Node (ESM, CommonJS), Vite and webpack 5, without configuration"
 (cd tests && node --test --test-reporter=spec loaders.test.mjs)
 

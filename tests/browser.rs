@@ -5,7 +5,6 @@
 
 use backstage_oauth2_wasm::api::oauth2::OAuth2;
 use backstage_oauth2_wasm::browser::errors;
-use backstage_oauth2_wasm::browser::locks::with_lock;
 use backstage_oauth2_wasm::browser::popup::{open_login_popup, PopupRequest};
 use backstage_oauth2_wasm::browser::record::JsRecord;
 use backstage_oauth2_wasm::core::response::{classify_popup_message, parse_auth_response, PopupMessage};
@@ -37,7 +36,6 @@ export function backendOptions(baseUrl) {
     configApi: { getOptionalBoolean: () => undefined },
   };
 }
-export async function heldLocks() { return (await navigator.locks.query()).held.map(l => l.name); }
 export function blockPopups() { const open = window.open; window.open = () => null; return () => { window.open = open; }; }
 export function popupPage(script) {
   return URL.createObjectURL(new Blob([`<!doctype html><script>${script}</script>`], { type: 'text/html' }));
@@ -49,8 +47,6 @@ extern "C" {
     fn connector(log: &js_sys::Array) -> JsValue;
     #[wasm_bindgen(js_name = backendOptions)]
     fn backend_options(base_url: &str) -> JsValue;
-    #[wasm_bindgen(js_name = heldLocks)]
-    fn held_locks() -> Promise;
     #[wasm_bindgen(js_name = blockPopups)]
     fn block_popups() -> js_sys::Function;
     #[wasm_bindgen(js_name = popupPage)]
@@ -108,21 +104,6 @@ fn connection_errors_are_recognised_by_name_on_real_errors_only() {
     let lookalike = obj(&[("name", JsValue::from_str(errors::AUTH_CONNECTION_ERROR))]);
     assert!(!errors::is_connection_error(&lookalike));
     assert!(!errors::is_connection_error(&errors::error(&["plain"])));
-}
-
-#[wasm_bindgen_test]
-async fn refresh_runs_inside_the_named_web_lock() {
-    let task: js_sys::Function = Closure::<dyn Fn() -> Promise>::new(held_locks)
-        .into_js_value()
-        .unchecked_into();
-    let held = settle(with_lock("backstage-auth-refresh:test", &task).unwrap().into())
-        .await
-        .unwrap();
-    let names: Vec<String> = js_sys::Array::from(&held)
-        .iter()
-        .filter_map(|v| v.as_string())
-        .collect();
-    assert_eq!(names, ["backstage-auth-refresh:test"]);
 }
 
 #[wasm_bindgen_test]
@@ -196,6 +177,7 @@ async fn popup(script: &str) -> Result<JsValue, JsValue> {
             name: "Test Login",
             width: 400.0,
             height: 300.0,
+            redirect_when_blocked: false,
         };
         let done = move |r: Result<JsValue, JsValue>| {
             let _ = match r {

@@ -8,14 +8,19 @@
 //!   for and is never due for refresh;
 //! - a sign-out forgets the session at once.
 //!
-//! And once every outstanding connector operation completes, every call has been answered
-//! (nothing waits forever).
+//! With `retry` and `proactiveRefresh` drawn too: every retry wait is within the policy's
+//! cap (or what the backend asked for), a retried try never overlaps another, and a
+//! wake-up is only set with the option on.
+//!
+//! And once every outstanding connector operation completes (and every retry comes due),
+//! every call has been answered (nothing waits forever).
 #![no_main]
 use arbitrary::Arbitrary;
 use backstage_oauth2_wasm::core::expiry::should_refresh;
 use backstage_oauth2_wasm::core::manager::{
-    Announcement, CallId, Effect, GetOptions, RefreshId, SessionInfo, SessionManager,
+    Announcement, CallId, Effect, GetOptions, ManagerOptions, RefreshId, SessionEvent, SessionInfo, SessionManager,
 };
+use backstage_oauth2_wasm::core::retry::RetryPolicy;
 use backstage_oauth2_wasm::core::scopes::ScopeSet;
 use backstage_oauth2_wasm::core::state::SessionState;
 use backstage_oauth2_wasm::core::testing::{FakeError, FakeSession};
@@ -39,6 +44,7 @@ enum Outcome {
     Session { scopes: u8, lifetime_s: Option<u16> },
     ConnectionError,
     Rejected,
+    Unavailable { retry_after_ms: Option<u16> },
 }
 
 #[derive(Arbitrary, Debug)]
@@ -72,11 +78,18 @@ enum Op {
     Wait {
         ms: u32,
     },
+    RetryDue {
+        pick: u8,
+    },
+    Wake,
 }
 
 #[derive(Arbitrary, Debug)]
 struct Input {
     defaults: u8,
+    retry: Option<(u8, u16, u16)>,
+    proactive: bool,
+    seed: u32,
     ops: Vec<Op>,
 }
 
@@ -93,6 +106,10 @@ struct Harness {
     refreshes: Vec<RefreshId>,
     creates: Vec<CallId>,
     removes: Vec<CallId>,
+    /// Retries the manager asked for: (refresh, attempt).
+    retries: Vec<(RefreshId, u32)>,
+    policy: Option<RetryPolicy>,
+    proactive: bool,
     state: SessionState,
 }
 
@@ -112,6 +129,7 @@ impl Harness {
             Outcome::Session { scopes, lifetime_s } => Ok(self.session(scopes, lifetime_s)),
             Outcome::ConnectionError => Err(FakeError::Connection),
             Outcome::Rejected => Err(FakeError::Rejected),
+            Outcome::Unavailable { retry_after_ms } => Err(FakeError::Unavailable(retry_after_ms.map(u32::from))),
         }
     }
 
@@ -164,6 +182,11 @@ impl Harness {
             }
             Op::RemoteSignedOut { age_ms } => self.m.remote_signed_out(now, now - f64::from(age_ms)),
             Op::Wait { ms } => self.now += f64::from(ms % 600_000),
+            Op::RetryDue { pick } if !self.retries.is_empty() => {
+                let (id, attempt) = self.retries.remove(usize::from(pick) % self.retries.len());
+                self.m.retry_due(now, id, attempt);
+            }
+            Op::Wake => self.m.wake(now),
             _ => {}
         }
         self.effects();
@@ -204,6 +227,27 @@ impl Harness {
                 Effect::Announce(Announcement::Session { since, .. }) => assert!(since <= self.now),
                 Effect::Announce(Announcement::SignedOut { at }) => assert!(at <= self.now),
                 Effect::EndedElsewhere => {}
+                Effect::RetryAt(id, attempt, wait) => {
+                    let p = self.policy.expect("a retry without the option");
+                    assert!(
+                        attempt >= 2 && attempt <= p.attempts,
+                        "attempt {attempt} of {}",
+                        p.attempts
+                    );
+                    assert!((0.0..=p.max_delay_ms).contains(&wait), "wait {wait}");
+                    self.retries.push((id, attempt));
+                }
+                Effect::WakeAt(at) => {
+                    assert!(self.proactive, "a wake-up without the option");
+                    if let Some(at) = at {
+                        assert!(at.is_finite(), "a wake-up at {at}");
+                    }
+                }
+                Effect::Event(SessionEvent::RefreshFailed { attempt, retry_at, .. }) => {
+                    assert!(attempt >= 1);
+                    assert!(retry_at.is_none_or(|t| t >= self.now));
+                }
+                Effect::Event(_) => {}
             }
         }
     }
@@ -231,6 +275,8 @@ impl Harness {
             };
             let op = if !self.refreshes.is_empty() {
                 Op::FinishRefresh { pick: 0, outcome: all }
+            } else if !self.retries.is_empty() {
+                Op::RetryDue { pick: 0 }
             } else if !self.creates.is_empty() {
                 Op::FinishCreate { pick: 0, outcome: all }
             } else if !self.removes.is_empty() {
@@ -247,14 +293,26 @@ impl Harness {
 }
 
 fuzz_target!(|input: Input| {
+    let options = ManagerOptions {
+        retry: input.retry.map(|(attempts, base, max)| RetryPolicy {
+            attempts: u32::from(attempts % 8).max(1),
+            base_delay_ms: f64::from(base),
+            max_delay_ms: f64::from(max),
+        }),
+        proactive: input.proactive,
+        seed: input.seed,
+    };
     let mut h = Harness {
-        m: SessionManager::new(scopes(input.defaults)),
+        m: SessionManager::new(scopes(input.defaults), options.clone()),
         now: 1.7e12,
         next_session: 0,
         open: HashMap::new(),
         refreshes: Vec::new(),
         creates: Vec::new(),
         removes: Vec::new(),
+        retries: Vec::new(),
+        policy: options.retry,
+        proactive: options.proactive,
         state: SessionState::SignedOut,
     };
     for op in input.ops.into_iter().take(200) {

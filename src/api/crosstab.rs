@@ -53,21 +53,12 @@ impl CrossTab {
     }
 
     pub fn announce(&self, announcement: &Announcement<JsSession>) {
-        let v = JsValue::from_str(PROTOCOL);
-        let tab = JsValue::from_f64(tab());
-        let message = match announcement {
-            Announcement::SignedOut { at } => {
-                js::object(&[("v", &v), ("tab", &tab), ("signedOutAt", &JsValue::from_f64(*at))])
-            }
+        let (at, session) = match announcement {
+            Announcement::SignedOut { at } => (*at, JsValue::UNDEFINED),
             Announcement::Session { .. } if !self.sessions => return,
-            Announcement::Session { session, since } => js::object(&[
-                ("v", &v),
-                ("tab", &tab),
-                ("since", &JsValue::from_f64(*since)),
-                ("session", &session.to_js()),
-            ]),
+            Announcement::Session { session, since } => (*since, session.to_js()),
         };
-        self.channel.post(&message);
+        self.channel.post(PROTOCOL, tab(), at, &session);
     }
 }
 

@@ -5,12 +5,12 @@
 //! changes) are run here against the connector.
 
 use super::crosstab::{restart_page, CrossTab, Received};
-use super::observable::{new_subject, Subject};
+use super::observable::{new_subject, session_event, Subject};
 use super::options;
-use crate::browser::{callbacks, js, scopes};
+use crate::browser::{callbacks, js, scopes, wake};
 use crate::connector::session::JsSession;
 use crate::connector::{AnyConnector, JsError};
-use crate::core::manager::{CallId, Effect, GetOptions, SessionManager};
+use crate::core::manager::{CallId, Effect, GetOptions, SessionEvent, SessionManager};
 use crate::core::scopes::ScopeSet;
 use crate::core::state::SessionState;
 use alloc::boxed::Box;
@@ -34,6 +34,10 @@ struct Inner {
     waiting: RefCell<Vec<Waiting>>,
     /// `sessionState$()`.
     states: Subject,
+    /// `sessionEvents$()`.
+    events: Subject,
+    /// Sets the time of the next wake-up (`proactiveRefresh`).
+    waker: Option<Function>,
     scope_transform: Option<Function>,
     /// `getIdToken` asks for this set on every call; built once.
     openid: ScopeSet,
@@ -126,6 +130,16 @@ impl Inner {
     fn apply(self: &Rc<Self>, effect: Effect<JsSession, JsError>) {
         let me = self.clone();
         match effect {
+            Effect::Event(event) => self.events.next(&event_to_js(event), false),
+            Effect::RetryAt(id, attempt, wait) => callbacks::after(wait, move || {
+                me.manager.borrow_mut().retry_due(Date::now(), id, attempt);
+                me.run();
+            }),
+            Effect::WakeAt(at) => {
+                if let Some(set) = &self.waker {
+                    let _ = set.call1(&JsValue::UNDEFINED, &at.map_or(JsValue::UNDEFINED, JsValue::from_f64));
+                }
+            }
             Effect::Refresh(id, scopes) => {
                 let pending = self.crosstab.as_ref().map(|_| {
                     let me = Rc::downgrade(self);
@@ -135,9 +149,7 @@ impl Inner {
                     scopes,
                     pending,
                     Box::new(move |r| {
-                        me.manager
-                            .borrow_mut()
-                            .refresh_done(Date::now(), id, r.map(Rc::new).map_err(JsError));
+                        me.manager.borrow_mut().refresh_done(Date::now(), id, r.map(Rc::new));
                         me.run();
                     }),
                 )
@@ -147,12 +159,14 @@ impl Inner {
                 Box::new(move |r| {
                     me.manager
                         .borrow_mut()
-                        .create_done(Date::now(), id, r.map(Rc::new).map_err(JsError));
+                        .create_done(Date::now(), id, r.map(Rc::new).map_err(JsError::of));
                     me.run();
                 }),
             ),
             Effect::Remove(id) => self.connector.remove_session(Box::new(move |r| {
-                me.manager.borrow_mut().remove_done(Date::now(), id, r.map_err(JsError));
+                me.manager
+                    .borrow_mut()
+                    .remove_done(Date::now(), id, r.map_err(JsError::of));
                 me.run();
             })),
             Effect::Announce(announcement) => {
@@ -168,7 +182,7 @@ impl Inner {
             }
             Effect::Reject(id, error) => {
                 if let Some(w) = self.take_waiting(id) {
-                    let _ = w.reject.call1(&JsValue::UNDEFINED, &error.0);
+                    let _ = w.reject.call1(&JsValue::UNDEFINED, &error.value);
                 }
             }
             Effect::State(state) => self.states.next(&JsValue::from_str(state.as_str()), true),
@@ -203,13 +217,26 @@ impl OAuth2 {
             default_scopes,
             scope_transform,
             channel,
+            manager,
         } = options::read(&options)?;
+        let proactive = manager.proactive;
         let states = new_subject(&JsValue::from_str(SessionState::SignedOut.as_str()));
         let mut openid = ScopeSet::new();
         openid.insert("openid".into());
         let sessions = matches!(connector, AnyConnector::Backend(_));
         let inner = Rc::new_cyclic(|me: &Weak<Inner>| {
             let receiver = me.clone();
+            let woken = me.clone();
+            let waker = proactive.then(|| {
+                let (wake, _) = callbacks::callback(move |_| {
+                    if let Some(inner) = woken.upgrade() {
+                        inner.manager.borrow_mut().wake(Date::now());
+                        inner.run();
+                    }
+                    JsValue::UNDEFINED
+                });
+                wake::waker(&wake)
+            });
             let crosstab = channel.and_then(|name| {
                 CrossTab::open(&name, sessions, move |r| {
                     if let Some(inner) = receiver.upgrade() {
@@ -218,10 +245,12 @@ impl OAuth2 {
                 })
             });
             Inner {
-                manager: RefCell::new(SessionManager::new(default_scopes)),
+                manager: RefCell::new(SessionManager::new(default_scopes, manager)),
                 connector,
                 waiting: RefCell::default(),
                 states,
+                events: new_subject(&JsValue::UNDEFINED),
+                waker,
                 scope_transform,
                 openid,
                 crosstab,
@@ -261,6 +290,13 @@ impl OAuth2 {
         self.inner.states.observable()
     }
 
+    /// What happens to the session: refreshes here or in another tab, failed refreshes
+    /// (with their retry), sign-ins and sign-outs in other tabs.
+    #[wasm_bindgen(js_name = "sessionEvents$")]
+    pub fn session_events(&self) -> JsValue {
+        self.inner.events.observable()
+    }
+
     #[wasm_bindgen(js_name = getAccessToken)]
     pub fn get_access_token(&self, scope: JsValue, options: JsValue) -> Promise {
         match scopes::scope_set(&scope, self.inner.scope_transform.as_ref()) {
@@ -283,6 +319,28 @@ impl OAuth2 {
     pub fn get_profile(&self, options: JsValue) -> Promise {
         self.get(Scopes::Any, &options, Pick::Profile)
     }
+}
+
+/// A `SessionEvent` of `pkg/index.d.ts`.
+fn event_to_js(event: SessionEvent<JsError>) -> JsValue {
+    let (kind, flag, at, attempt, error) = match event {
+        SessionEvent::Refreshed { other_tab, expires_at } => (0, other_tab, expires_at, 0, None),
+        SessionEvent::RefreshFailed {
+            transient,
+            attempt,
+            retry_at,
+            error,
+        } => (1, transient, retry_at, attempt, Some(error.value)),
+        SessionEvent::SignedInElsewhere => (2, false, None, 0, None),
+        SessionEvent::SignedOutElsewhere => (3, false, None, 0, None),
+    };
+    session_event(
+        kind,
+        flag,
+        at.unwrap_or(f64::NAN),
+        attempt,
+        &error.unwrap_or(JsValue::UNDEFINED),
+    )
 }
 
 impl OAuth2 {

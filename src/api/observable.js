@@ -56,3 +56,23 @@ export function subject(current) {
     },
   };
 }
+
+const EVENTS = ['refreshed', 'refresh-failed', 'signed-in-elsewhere', 'signed-out-elsewhere'];
+
+// A `SessionEvent` of index.d.ts from the core's fields: `kind` indexes EVENTS, `flag` is
+// `refreshed`'s origin (other tab or this one) or `refresh-failed`'s `transient`, and a
+// time `at` of NaN is left out.
+export function sessionEvent(kind, flag, at, attempt, error) {
+  const type = EVENTS[kind];
+  const e = { type };
+  if (kind === 0) {
+    e.origin = flag ? 'other-tab' : 'this-tab';
+    if (at === at) e.expiresAt = new Date(at);
+  } else if (kind === 1) {
+    e.transient = flag;
+    e.attempt = attempt;
+    if (at === at) e.retryAt = new Date(at);
+    e.error = error;
+  }
+  return e;
+}

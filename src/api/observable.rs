@@ -19,4 +19,10 @@ extern "C" {
     /// Tells every subscriber `value`; with `keep`, later subscribers are told it first.
     #[wasm_bindgen(method)]
     pub fn next(this: &Subject, value: &JsValue, keep: bool);
+
+    /// A `SessionEvent` object: `kind` 0 `refreshed` (`flag`: from another tab), 1
+    /// `refresh-failed` (`flag`: transient), 2 `signed-in-elsewhere`, 3
+    /// `signed-out-elsewhere`; `at` (epoch ms, NaN for none) is `expiresAt` or `retryAt`.
+    #[wasm_bindgen(js_name = sessionEvent)]
+    pub fn session_event(kind: u8, flag: bool, at: f64, attempt: u32, error: &JsValue) -> JsValue;
 }

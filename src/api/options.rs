@@ -4,6 +4,8 @@ use crate::browser::{errors, js, scopes};
 use crate::connector::backend::{BackendConfig, BackendConnector, PopupSize};
 use crate::connector::supplied::SuppliedConnector;
 use crate::connector::AnyConnector;
+use crate::core::manager::ManagerOptions;
+use crate::core::retry::RetryPolicy;
 use crate::core::scopes::ScopeSet;
 use alloc::string::String;
 use core::sync::atomic::{AtomicBool, Ordering};
@@ -17,6 +19,8 @@ pub struct CreateOptions {
     /// The BroadcastChannel the tabs of this provider and environment share, unless
     /// `crossTab: false`.
     pub channel: Option<String>,
+    /// `retry` and `proactiveRefresh`.
+    pub manager: ManagerOptions,
 }
 
 static WARNED_NO_CONFIG: AtomicBool = AtomicBool::new(false);
@@ -67,6 +71,24 @@ fn redirect_flow(config_api: &JsValue) -> Result<bool, JsValue> {
     Ok(flag.as_bool().unwrap_or(false))
 }
 
+/// A number option: `default` unless it is a number of at least `min`.
+fn number_at_least(options: &JsValue, key: &str, min: f64, default: f64) -> f64 {
+    js::get(options, key).as_f64().filter(|n| *n >= min).unwrap_or(default)
+}
+
+/// `retry: { attempts, baseDelayMs, maxDelayMs }`, each defaulted; absent: no retry.
+fn retry_policy(retry: &JsValue) -> Option<RetryPolicy> {
+    if !retry.is_object() {
+        return None;
+    }
+    let d = RetryPolicy::default();
+    Some(RetryPolicy {
+        attempts: number_at_least(retry, "attempts", 1.0, f64::from(d.attempts)).min(1e9) as u32,
+        base_delay_ms: number_at_least(retry, "baseDelayMs", 0.0, d.base_delay_ms),
+        max_delay_ms: number_at_least(retry, "maxDelayMs", 0.0, d.max_delay_ms),
+    })
+}
+
 fn default_provider() -> JsValue {
     let (icon, _) = crate::browser::callbacks::callback(|_| JsValue::NULL);
     let icon: JsValue = icon.into();
@@ -105,14 +127,23 @@ pub fn read(options: &JsValue) -> Result<CreateOptions, JsValue> {
             p if p.is_undefined() => default_provider(),
             p => p,
         };
+        // `flow` overrides the config's global switch for this provider.
+        let flow = js::get(options, "flow").as_string();
+        let redirect_flow = match flow.as_deref() {
+            Some("redirect") => true,
+            Some("popup") => false,
+            _ => redirect_flow(&js::get(options, "configApi"))?,
+        };
         let config = BackendConfig {
             discovery_api: js::get(options, "discoveryApi"),
             environment,
             provider_id: js::to_string(&js::get(&provider, "id")),
             provider_title: js::to_string(&js::get(&provider, "title")),
-            redirect_flow: redirect_flow(&js::get(options, "configApi"))?,
+            redirect_flow,
+            popup_blocked_redirect: js::get(options, "popupBlocked").as_string().as_deref() == Some("redirect"),
             popup_size: popup_size(&js::get(options, "popupOptions")),
             scope_transform: scope_transform.clone(),
+            timeout_ms: number_at_least(options, "requestTimeoutMs", 0.0, 0.0),
         };
         AnyConnector::Backend(BackendConnector::new(
             config,
@@ -120,10 +151,16 @@ pub fn read(options: &JsValue) -> Result<CreateOptions, JsValue> {
             &provider,
         )?)
     };
+    let manager = ManagerOptions {
+        retry: retry_policy(&js::get(options, "retry")),
+        proactive: js::get(options, "proactiveRefresh").is_truthy(),
+        seed: (js_sys::Math::random() * 4_294_967_296.0) as u32,
+    };
     Ok(CreateOptions {
         connector,
         default_scopes,
         scope_transform,
         channel,
+        manager,
     })
 }

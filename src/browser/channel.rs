@@ -1,8 +1,15 @@
-//! A BroadcastChannel between the same-origin pages of the app, opened only where the
-//! browser has both it and Web Locks (the cross-tab refresh needs the two together).
+//! The BroadcastChannel between the pages of the app: the JS snippet `channel.js`.
 
 use crate::browser::{callbacks, js};
 use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(module = "/src/browser/channel.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = openChannel)]
+    fn open_channel(name: &str, on_message: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = announce)]
+    fn post(channel: &JsValue, v: &str, tab: f64, at: f64, session: &JsValue);
+}
 
 pub struct Channel {
     channel: JsValue,
@@ -10,28 +17,25 @@ pub struct Channel {
 }
 
 impl Channel {
-    /// `new BroadcastChannel(name)` with `on_message(event.data)`, or `None` where either
-    /// API is missing (jsdom, Node, older browsers) or the constructor throws.
+    /// The channel `name`, with `on_message(event.data)`, or `None` where the browser lacks
+    /// BroadcastChannel or Web Locks.
     pub fn open(name: &str, on_message: impl Fn(JsValue) + 'static) -> Option<Channel> {
-        let global = js::global();
-        let constructor = js::get(&global, "BroadcastChannel");
-        if !constructor.is_function() || !js::get(&js::get(&global, "navigator"), "locks").is_truthy() {
-            return None;
-        }
-        let args = js_sys::Array::of1(&JsValue::from_str(name));
-        let channel = js_sys::Reflect::construct(constructor.unchecked_ref::<js_sys::Function>(), &args).ok()?;
-        let (handler, token) = callbacks::callback(move |event| {
-            on_message(js::get(&event, "data"));
+        let (handler, token) = callbacks::callback(move |data| {
+            on_message(data);
             JsValue::UNDEFINED
         });
-        let channel = Channel { channel, token };
-        js::set(&channel.channel, "onmessage", &handler).ok()?;
-        Some(channel)
+        let channel = open_channel(name, &handler);
+        if channel.is_undefined() {
+            callbacks::forget(token);
+            return None;
+        }
+        Some(Channel { channel, token })
     }
 
-    /// Posts `message` to the channel's other ends; one that cannot be cloned is dropped.
-    pub fn post(&self, message: &JsValue) {
-        let _ = js::call_method(&self.channel, "postMessage", &[message]);
+    /// Posts an announcement (`core::crosstab`): a session obtained by a request that
+    /// started at `at`, or (`session` undefined) a sign-out at `at`.
+    pub fn post(&self, v: &str, tab: f64, at: f64, session: &JsValue) {
+        post(&self.channel, v, tab, at, session);
     }
 }
 

@@ -5,9 +5,8 @@
 pub mod callbacks;
 pub mod channel;
 pub mod errors;
-pub mod http;
 pub mod js;
-pub mod locks;
 pub mod popup;
 pub mod record;
 pub mod scopes;
+pub mod wake;

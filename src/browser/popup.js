@@ -3,7 +3,7 @@
 // the poll for a window closed without an answer. What a message means is decided in Rust
 // (`read`, handed each message's data); the window mechanics cost a third as much here as
 // they do as reflection calls from wasm.
-export function openLoginPopup(url, answerUrl, name, width, height, read) {
+export function openLoginPopup(url, answerUrl, name, width, height, read, redirectWhenBlocked) {
   return new Promise((resolve, reject) => {
     width = width || 500;
     height = height || 700;
@@ -13,7 +13,13 @@ export function openLoginPopup(url, answerUrl, name, width, height, read) {
     const origin = new URL(answerUrl).origin;
     const features = `menubar=no,location=no,resizable=no,scrollbars=no,status=no,width=${width},height=${height},top=${top},left=${left}`;
     const popup = window.open(url, name, features);
-    if (!popup || typeof popup.closed === 'undefined' || popup.closed) throw named('PopupRejectedError', 'Failed to open auth popup.');
+    if (!popup || typeof popup.closed === 'undefined' || popup.closed) {
+      if (!redirectWhenBlocked) throw named('PopupRejectedError', 'Failed to open auth popup.');
+      // `popupBlocked: 'redirect'`: the backend's redirect flow, whose `/start` URL differs
+      // from the popup's only in its flow parameters. The page unloads; nothing settles.
+      location.href = url.replace('&flow=popup', `&redirectUrl=${encodeURIComponent(location.href)}&flow=redirect`);
+      return;
+    }
     let targetOrigin;
     let closedOnce = false;
     let settled = false;

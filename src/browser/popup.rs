@@ -21,6 +21,7 @@ extern "C" {
         width: f64,
         height: f64,
         read: &Function,
+        redirect_when_blocked: bool,
     ) -> Result<Promise, JsValue>;
 }
 
@@ -36,6 +37,8 @@ pub struct PopupRequest<'a> {
     pub name: &'a str,
     pub width: f64,
     pub height: f64,
+    /// `popupBlocked: 'redirect'`: a refused popup becomes the backend's redirect flow.
+    pub redirect_when_blocked: bool,
 }
 
 pub type Done = Box<dyn FnOnce(Result<JsValue, JsValue>)>;
@@ -61,7 +64,15 @@ pub fn open_login_popup(req: PopupRequest<'_>, done: Done) {
         js::object(&[(key, &value)])
     });
     let answer_url = req.answer_origin.unwrap_or(req.url);
-    match open_popup(req.url, answer_url, req.name, req.width, req.height, &read) {
+    match open_popup(
+        req.url,
+        answer_url,
+        req.name,
+        req.width,
+        req.height,
+        &read,
+        req.redirect_when_blocked,
+    ) {
         Ok(popup) => callbacks::on_settled(&popup, move |r| {
             callbacks::forget(token);
             done(r)

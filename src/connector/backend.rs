@@ -2,23 +2,41 @@
 //! popup or a redirect, `/refresh` with the refresh cookie, `/logout`).
 
 use super::session::JsSession;
-use super::Done;
+use super::{Done, JsError, RefreshDone};
 use crate::browser::callbacks::{self, on_settled};
-use crate::browser::errors::{self, AUTH_CONNECTION_ERROR};
+use crate::browser::errors;
 use crate::browser::popup::{open_login_popup, PopupRequest};
 use crate::browser::record::JsRecord;
-use crate::browser::{http, js, locks, scopes};
+use crate::browser::{js, scopes};
 use crate::core::manager::CreateRequest;
 use crate::core::query::{auth_url, QueryValue};
 use crate::core::response::{classify_popup_message, parse_auth_response, parse_refresh_body, InvalidResponse};
+use crate::core::retry::retry_after_ms;
 use crate::core::scopes::ScopeSet;
 use alloc::boxed::Box;
 use alloc::rc::Rc;
 use alloc::string::String;
 use core::cell::RefCell;
-use js_sys::Function;
+use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
-use web_sys::Url;
+
+#[wasm_bindgen(module = "/src/connector/backend.js")]
+extern "C" {
+    /// `/refresh` under the refresh Web Lock; `answer({ kind, value, retryAfter })` gets
+    /// the outcome (see `backend.js`). The promise settles when the lock is let go.
+    #[wasm_bindgen(catch)]
+    fn refresh(
+        url: &str,
+        timeout_ms: f64,
+        pending: &JsValue,
+        grace_ms: f64,
+        answer: &Function,
+    ) -> Result<Promise, JsValue>;
+
+    /// `/logout`, following a safe `logoutUrl`.
+    #[wasm_bindgen(catch)]
+    fn logout(url: &str, timeout_ms: f64) -> Result<Promise, JsValue>;
+}
 
 /// `popupOptions.size`.
 #[derive(Clone, Copy)]
@@ -33,8 +51,13 @@ pub struct BackendConfig {
     pub provider_id: String,
     pub provider_title: String,
     pub redirect_flow: bool,
+    /// `popupBlocked: 'redirect'`: a sign-in whose popup the browser refused goes on as a
+    /// redirect.
+    pub popup_blocked_redirect: bool,
     pub popup_size: PopupSize,
     pub scope_transform: Option<Function>,
+    /// `requestTimeoutMs` of `/refresh` and `/logout`; 0 is none.
+    pub timeout_ms: f64,
 }
 
 pub struct BackendConnector {
@@ -49,12 +72,6 @@ fn window() -> Result<web_sys::Window, JsValue> {
 
 fn invalid(e: InvalidResponse) -> JsValue {
     errors::type_error(&[e.message()])
-}
-
-/// `error.status = res.status` on an HTTP error.
-fn status_error(prefix: &str, response: &JsValue) -> JsValue {
-    let e = errors::error(&[prefix, &js::get_string(response, "statusText")]);
-    errors::with(e, "status", &js::get(response, "status"))
 }
 
 /// `window.location`.
@@ -83,36 +100,37 @@ impl BackendConfig {
         JsSession::from_backend(res, self.scope_transform.as_ref())
     }
 
-    /// The session `request` (a `/refresh` fetch) brings, or why it brings none.
-    fn answer(self: Rc<Self>, request: Result<JsValue, JsValue>, done: Done<JsSession>) {
-        when_ok(
-            request,
-            REFRESH_FAILED,
-            connection_error,
-            Box::new(move |r| match r {
-                Ok(response) => self.read_refresh(&response, done),
-                Err(e) => done(Err(e)),
-            }),
-        );
-    }
-
-    /// The session in a `/refresh` answer's JSON body, or the error the body names.
-    fn read_refresh(self: Rc<Self>, response: &JsValue, done: Done<JsSession>) {
-        let body = match js::call_method(response, "json", &[]) {
-            Ok(body) => body,
-            Err(e) => return done(Err(e)),
+    /// What a `/refresh` answered, as `backend.js` reports it: the session in its JSON
+    /// body, the error the body names, or why there is no body.
+    fn read_refresh(&self, answer: &JsValue) -> Result<JsSession, JsError> {
+        let value = js::get(answer, "value");
+        match js::get_number(answer, "kind") as u8 {
+            0 => {}
+            1 => {
+                let header = js::get(answer, "retryAfter");
+                let retry_after = header.is_truthy().then(|| {
+                    let read = |i| js::get_number(&header, i);
+                    retry_after_ms(read("0"), read("1"), js_sys::Date::now())
+                });
+                let retry_after = retry_after.flatten();
+                return Err(JsError::new(value, false, retry_after));
+            }
+            // The connection dropping while the body arrived is worth another try; a body
+            // that is not JSON is final.
+            _ => {
+                let dropped = value.is_instance_of::<js_sys::TypeError>();
+                return Err(JsError::new(value, dropped, None));
+            }
+        }
+        let session = match parse_refresh_body(&JsRecord(value)).map_err(invalid) {
+            Ok(Err(remote)) => Err(errors::named_error(
+                remote.name.as_deref(),
+                remote.message.as_deref().unwrap_or(""),
+            )),
+            Ok(Ok(res)) => JsSession::from_backend(res, self.scope_transform.as_ref()),
+            Err(e) => Err(e),
         };
-        on_settled(&body, move |body| {
-            done(
-                body.and_then(|body| match parse_refresh_body(&JsRecord(body)).map_err(invalid)? {
-                    Err(remote) => Err(errors::named_error(
-                        remote.name.as_deref(),
-                        remote.message.as_deref().unwrap_or(""),
-                    )),
-                    Ok(res) => JsSession::from_backend(res, self.scope_transform.as_ref()),
-                }),
-            )
-        });
+        session.map_err(JsError::of)
     }
 
     /// The raw `response` the popup posts (or a navigation away, for the redirect flow).
@@ -165,6 +183,7 @@ impl BackendConfig {
             name: &name,
             width,
             height,
+            redirect_when_blocked: self.popup_blocked_redirect,
         };
         open_login_popup(req, done);
     }
@@ -260,7 +279,7 @@ impl BackendConnector {
     /// whole refresh runs inside the lock, so its result reaches the other tabs before
     /// any of them is granted the lock; a tab granted it then asks `pending()` and sends
     /// nothing when another tab's result already served its callers.
-    pub fn refresh_session(&self, scopes: ScopeSet, pending: Option<Pending>, done: Done<JsSession>) {
+    pub fn refresh_session(&self, scopes: ScopeSet, pending: Option<Pending>, done: RefreshDone) {
         let config = self.config.clone();
         self.config.url(
             "/refresh",
@@ -268,95 +287,47 @@ impl BackendConnector {
             Box::new(move |url| {
                 let url = match url {
                     Ok(url) => url,
-                    Err(e) => return done(Err(e)),
+                    Err(e) => return done(Err(JsError::of(e))),
                 };
-                let lock = match Url::new(&url) {
-                    // Same lock name as core-app-api, so tabs running either client take turns.
-                    Ok(u) => errors::concat(&[
-                        "backstage-auth-refresh:",
-                        &js::get_string(&u, "origin"),
-                        &js::get_string(&u, "pathname"),
-                    ]),
-                    Err(e) => return done(Err(e)),
-                };
-                let Some(pending) = pending else {
-                    let request = http::backend_request(&url, false).and_then(|f| locks::with_lock(&lock, &f));
-                    return config.answer(request, done);
-                };
+                let pending = pending.map(|p| callbacks::callback(move |_| JsValue::from_bool(p())));
+                let asks = pending.as_ref().map_or(JsValue::UNDEFINED, |(f, _)| f.into());
                 let done = Rc::new(RefCell::new(Some(done)));
-                let waiting = done.clone();
-                let task = callbacks::once(move |waited| {
-                    let taken = waiting.borrow_mut().take();
-                    let Some(done) = taken.filter(|_| pending()) else {
-                        return JsValue::UNDEFINED;
-                    };
-                    callbacks::promise_of(move |release| {
-                        let send = move || {
-                            if !pending() {
-                                return release(Ok(JsValue::UNDEFINED));
-                            }
-                            let request = http::backend_request(&url, false).and_then(|f| f.call0(&JsValue::UNDEFINED));
-                            config.answer(
-                                request,
-                                Box::new(move |r| {
-                                    done(r);
-                                    release(Ok(JsValue::UNDEFINED));
-                                }),
-                            );
-                        };
-                        // Granted after another tab held the lock: that tab announced its
-                        // result before letting go, but the browser may hand over the lock
-                        // a few milliseconds before the message (measured: 1 grant in 5
-                        // first, by up to 6 ms), so the result gets a moment to arrive.
-                        if waited.is_truthy() {
-                            callbacks::after(GRACE_MS, send);
-                        } else {
-                            send();
-                        }
-                    })
-                    .into()
-                });
-                // The lock itself failing is a connection error, as when it wraps the fetch.
-                let failed = move |e: JsValue| {
-                    let taken = done.borrow_mut().take();
+                let (read, answered) = (config.clone(), done.clone());
+                let (answer, token) = callbacks::callback(move |answer| {
+                    let taken = answered.borrow_mut().take();
                     if let Some(done) = taken {
-                        let message = errors::concat(&[REFRESH_FAILED, &js::to_string(&e)]);
-                        done(Err(connection_error(&message, e)));
+                        done(read.read_refresh(&answer));
                     }
-                };
-                match locks::with_lock_noting_wait(&lock, task) {
-                    Ok(held) => on_settled(&held, move |r| {
-                        if let Err(e) = r {
-                            failed(e)
+                    JsValue::UNDEFINED
+                });
+                // Both functions are dropped once the lock is let go, answered or not.
+                let tokens = [Some(token), pending.map(|(_, t)| t)];
+                match refresh(&url, config.timeout_ms, &asks, GRACE_MS, &answer) {
+                    Ok(held) => on_settled(&held, move |_| tokens.into_iter().flatten().for_each(callbacks::forget)),
+                    Err(e) => {
+                        tokens.into_iter().flatten().for_each(callbacks::forget);
+                        let taken = done.borrow_mut().take();
+                        if let Some(done) = taken {
+                            done(Err(JsError::of(e)));
                         }
-                    }),
-                    Err(e) => failed(e),
+                    }
                 }
             }),
         );
     }
 
     pub fn remove_session(&self, done: Done<()>) {
+        let timeout = self.config.timeout_ms;
         self.config.url(
             "/logout",
             Query::Logout,
-            Box::new(move |url| {
-                let request = url.and_then(|url| http::backend_request(&url, true)?.call0(&JsValue::UNDEFINED));
-                when_ok(
-                    request,
-                    "Logout request failed, ",
-                    |message, _| errors::error(&[message]),
-                    Box::new(move |response| match response {
-                        Ok(response) => follow_logout_url(&response, done),
-                        Err(e) => done(Err(e)),
-                    }),
-                );
+            Box::new(move |url| match url.and_then(|url| logout(&url, timeout)) {
+                Ok(p) => on_settled(&p, move |r| done(r.map(|_| ()))),
+                Err(e) => done(Err(e)),
             }),
         );
     }
 }
-
-const REFRESH_FAILED: &str = "Auth refresh request failed, ";
 
 /// How long a tab granted the lock after another tab held it waits for the holder's
 /// announced result before it sends its own request.
@@ -364,69 +335,3 @@ const GRACE_MS: f64 = 50.0;
 
 /// Asked when the cross-tab lock is granted: whether the refresh is still wanted.
 pub type Pending = Box<dyn Fn() -> bool>;
-
-/// A refresh that never reached the backend: the session is kept (`AuthConnectionError`).
-fn connection_error(message: &str, cause: JsValue) -> JsValue {
-    let error = errors::named_error(Some(AUTH_CONNECTION_ERROR), message);
-    errors::with(error, "cause", &cause)
-}
-
-/// Hands `k` the backend's answer to `request` once it is `ok`. A request that could not be
-/// made, one that failed (`failed(prefix + reason, error)` is the error) and an HTTP error
-/// status (with `.status`) reach `k` as errors instead.
-fn when_ok(
-    request: Result<JsValue, JsValue>,
-    prefix: &'static str,
-    failed: fn(&str, JsValue) -> JsValue,
-    k: Done<JsValue>,
-) {
-    let request = match request {
-        Ok(r) => r,
-        Err(e) => return k(Err(e)),
-    };
-    on_settled(&request, move |r| match r {
-        Err(e) => k(Err(failed(&errors::concat(&[prefix, &js::to_string(&e)]), e))),
-        Ok(response) if !js::get(&response, "ok").is_truthy() => k(Err(status_error(prefix, &response))),
-        Ok(response) => k(Ok(response)),
-    });
-}
-
-/// `haystack.includes(needle)` by plain comparison: `str::contains` brings a Two-Way
-/// searcher whose code outweighs any speed it offers on a header value.
-fn contains(haystack: &str, needle: &str) -> bool {
-    haystack
-        .as_bytes()
-        .windows(needle.len())
-        .any(|w| w == needle.as_bytes())
-}
-
-/// A `logoutUrl` from a JSON `/logout` answer is followed only to `https:` or `localhost`,
-/// so a compromised backend cannot send the user to a plain-http phishing page. Any
-/// problem reading it is ignored, as in the JS.
-fn follow_logout_url(response: &JsValue, done: Done<()>) {
-    let content_type = js::call_method(
-        &js::get(response, "headers"),
-        "get",
-        &[&JsValue::from_str("content-type")],
-    );
-    let is_json = content_type.is_ok_and(|t| t.as_string().is_some_and(|t| contains(&t, "application/json")));
-    let body = match is_json.then(|| js::call_method(response, "json", &[])) {
-        Some(Ok(body)) => body,
-        _ => return done(Ok(())),
-    };
-    on_settled(&body, move |body| {
-        let target = body
-            .ok()
-            .map(|b| js::get(&b, "logoutUrl"))
-            .filter(JsValue::is_truthy)
-            .map(|t| js::to_string(&t));
-        let allowed = target.as_deref().and_then(|t| Url::new(t).ok()).is_some_and(|u| {
-            js::get_string(&u, "protocol") == "https:" || js::get_string(&u, "hostname") == "localhost"
-        });
-        match (target, allowed, location()) {
-            // The page unloads: `done` is never called, as the JS never resolves.
-            (Some(t), true, Ok(l)) if js::set(&l, "href", &JsValue::from_str(&t)).is_ok() => {}
-            _ => done(Ok(())),
-        }
-    });
-}

@@ -11,8 +11,16 @@
 //! [`Effect::Announce`], what another tab announced arrives through
 //! [`SessionManager::remote_session`] and [`SessionManager::remote_signed_out`]. Without
 //! those inputs the manager behaves exactly as core-app-api 1.20.7 in a single tab.
+//!
+//! So it does with the default [`ManagerOptions`]. The options add what 1.20.7 lacks:
+//! `retry` tries a transient `/refresh` failure again ([`Effect::RetryAt`], then
+//! [`SessionManager::retry_due`]); `proactive` refreshes in the background when the session
+//! enters its refresh window ([`Effect::WakeAt`], then [`SessionManager::wake`], which the
+//! browser also calls when the tab becomes visible or comes back online: the wall clock
+//! decides, never a timer having fired). [`Effect::Event`]s tell the app what happened.
 
-use super::expiry::should_refresh;
+use super::expiry::{should_refresh, REFRESH_MARGIN_SECONDS};
+use super::retry::{Jitter, RetryPolicy};
 use super::scopes::{extended_scopes, ScopeSet};
 use super::state::{SessionState, StateTracker};
 use alloc::rc::Rc;
@@ -37,6 +45,43 @@ pub trait ConnectorError: Clone {
     fn is_connection_error(&self) -> bool;
     /// "Refreshed session did not receive the required scopes".
     fn missing_scopes() -> Self;
+    /// Worth another try (`core::retry`): a connection error, a timeout, 408, 429, 5xx.
+    fn is_transient(&self) -> bool;
+    /// The wait the backend asked for (`Retry-After`), in milliseconds.
+    fn retry_after_ms(&self) -> Option<f64>;
+    /// What callers get once a transient failure has used up its tries: a connection
+    /// error, so the session is kept as 1.20.7 keeps it when the backend is unreachable.
+    fn into_connection_error(self) -> Self;
+}
+
+/// What 1.20.7 does not do, each off by default.
+#[derive(Debug, Clone, Default)]
+pub struct ManagerOptions {
+    pub retry: Option<RetryPolicy>,
+    /// Refresh in the background when the session enters its refresh window.
+    pub proactive: bool,
+    /// Seeds the retry jitter.
+    pub seed: u32,
+}
+
+/// `sessionEvents$()`: what happened to the session, for the app to show or act on.
+#[derive(Debug, PartialEq)]
+pub enum SessionEvent<E> {
+    /// A `/refresh` brought a session: this tab's, or another tab's (`other_tab`).
+    Refreshed {
+        other_tab: bool,
+        expires_at: Option<f64>,
+    },
+    /// A refresh of a session this tab had failed, or a try that is retried (`retry_at`)
+    /// or was the last of several. `transient: false` means the session is over.
+    RefreshFailed {
+        transient: bool,
+        attempt: u32,
+        retry_at: Option<f64>,
+        error: E,
+    },
+    SignedInElsewhere,
+    SignedOutElsewhere,
 }
 
 /// `AuthConnectorCreateSessionOptions` plus the caller's `optional` flag.
@@ -94,6 +139,12 @@ pub enum Effect<S, E> {
     /// This tab was signed in and another tab signed out: its page must go back to the
     /// app's sign-in page, which a Backstage app shows only when it starts.
     EndedElsewhere,
+    Event(SessionEvent<E>),
+    /// Call [`SessionManager::retry_due`] with this refresh and try after `wait` ms.
+    RetryAt(RefreshId, u32, f64),
+    /// Call [`SessionManager::wake`] at this time (epoch ms), replacing the time set
+    /// before; `None`: no more wake-ups (no session).
+    WakeAt(Option<f64>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -112,11 +163,20 @@ struct Waiter {
     leader: bool,
 }
 
-/// The refresh in flight: at most one, shared by every waiter.
-#[derive(Clone, Copy)]
+/// The refresh in flight, or waiting to be tried again: at most one, shared by every waiter.
 struct Refreshing {
     id: RefreshId,
+    /// When its latest try started.
     started_at: f64,
+    scopes: ScopeSet,
+    /// Its latest try, 1 for the first.
+    attempt: u32,
+    /// A try is out (not waiting for its retry time).
+    in_flight: bool,
+    /// This tab had a session when it started: its failure is an event.
+    had_session: bool,
+    /// Started by [`SessionManager::wake`], for no caller.
+    background: bool,
 }
 
 pub struct SessionManager<S, E> {
@@ -142,6 +202,9 @@ pub struct SessionManager<S, E> {
     /// Signed out by another tab and nothing obtained since: an optional call is answered
     /// at once, without a `/refresh` the backend can only refuse.
     ended: bool,
+    retry: Option<RetryPolicy>,
+    proactive: bool,
+    jitter: Jitter,
 }
 
 fn has_scopes<S: SessionInfo>(session: Option<&S>, scopes: Option<&ScopeSet>) -> bool {
@@ -164,8 +227,17 @@ fn ends<S: SessionInfo>(s: &S) -> f64 {
     p.unwrap_or(f64::INFINITY).min(i.unwrap_or(f64::INFINITY))
 }
 
+fn expires_at<S: SessionInfo>(s: &S) -> Option<f64> {
+    Some(ends(s)).filter(|t| t.is_finite())
+}
+
+/// When a session enters its refresh window.
+fn refresh_window<S: SessionInfo>(s: &S) -> f64 {
+    ends(s) - REFRESH_MARGIN_SECONDS * 1000.0
+}
+
 impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
-    pub fn new(default_scopes: ScopeSet) -> Self {
+    pub fn new(default_scopes: ScopeSet, options: ManagerOptions) -> Self {
         SessionManager {
             default_scopes,
             current: None,
@@ -180,6 +252,9 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
             signed_out_at: f64::NEG_INFINITY,
             ended_elsewhere_at: f64::NEG_INFINITY,
             ended: false,
+            retry: options.retry,
+            proactive: options.proactive,
+            jitter: Jitter::new(options.seed),
         }
     }
 
@@ -209,12 +284,39 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
     fn remove_local_session(&mut self) {
         self.current = None;
         self.set_signed_in(false);
+        self.wake_at(None);
     }
 
-    fn keep(&mut self, session: Rc<S>, since: f64) {
+    fn wake_at(&mut self, at: Option<f64>) {
+        if self.proactive {
+            self.effects.push(Effect::WakeAt(at));
+        }
+    }
+
+    fn keep(&mut self, now_ms: f64, session: Rc<S>, since: f64) {
+        // A session that starts inside its refresh window gets no timer: it would fire at
+        // once, and again for each session the backend hands out as short. One that never
+        // expires gets none either.
+        let window = refresh_window(&*session);
         self.current = Some(session);
         self.current_since = since;
         self.ended = false;
+        self.wake_at(Some(window).filter(|&at| at > now_ms && at.is_finite()));
+    }
+
+    fn start_refresh(&mut self, now_ms: f64, scopes: ScopeSet, background: bool) {
+        let id = self.next_refresh;
+        self.next_refresh = self.next_refresh.wrapping_add(1);
+        self.effects.push(Effect::Refresh(id, scopes.clone()));
+        self.refreshing = Some(Refreshing {
+            id,
+            started_at: now_ms,
+            scopes,
+            attempt: 1,
+            in_flight: true,
+            had_session: self.current.is_some(),
+            background,
+        });
     }
 
     fn extended(&self, scopes: Option<&ScopeSet>) -> ScopeSet {
@@ -251,14 +353,8 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
         // `collapsedSessionRefresh`: join the refresh in flight or start one.
         let leader = self.refreshing.is_none();
         if leader {
-            let refresh = Refreshing {
-                id: self.next_refresh,
-                started_at: now_ms,
-            };
-            self.next_refresh = self.next_refresh.wrapping_add(1);
-            self.refreshing = Some(refresh);
             let wanted = self.extended(opts.scopes.as_ref());
-            self.effects.push(Effect::Refresh(refresh.id, wanted));
+            self.start_refresh(now_ms, wanted, false);
         }
         self.waiters.push(Waiter {
             id,
@@ -272,7 +368,7 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
     /// the cross-tab lock asks this before it sends the request: another tab's result may
     /// have served them meanwhile.
     pub fn refresh_pending(&self, id: RefreshId) -> bool {
-        self.refreshing.is_some_and(|r| r.id == id)
+        self.refreshing.as_ref().is_some_and(|r| r.id == id)
     }
 
     /// The connector's refresh `id` finished: every waiter continues where the JS would,
@@ -280,23 +376,119 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
     /// answer to a refresh that another tab's result or sign-out already settled is late
     /// and dropped.
     pub fn refresh_done(&mut self, now_ms: f64, id: RefreshId, result: Result<Rc<S>, E>) {
-        let Some(refresh) = self.refreshing.filter(|r| r.id == id) else {
+        let Some(refresh) = self.refreshing.take_if(|r| r.id == id && r.in_flight) else {
             return;
         };
-        self.refreshing = None;
         let since = refresh.started_at;
         if since < self.ended_elsewhere_at {
             // Sent before another tab's sign-out cleared the cookie: whatever it brought
             // is over, as a `/refresh` sent a moment later would have been refused.
             return self.settle_waiters(now_ms, since, Err(None));
         }
-        if let Ok(s) = &result {
-            self.effects.push(Effect::Announce(Announcement::Session {
-                session: s.clone(),
-                since,
-            }));
-        }
+        let background = refresh.background;
+        let result = match result {
+            Ok(s) => {
+                self.effects.push(Effect::Announce(Announcement::Session {
+                    session: s.clone(),
+                    since,
+                }));
+                self.event(SessionEvent::Refreshed {
+                    other_tab: false,
+                    expires_at: expires_at(&*s),
+                });
+                // No caller keeps what a background refresh brings: it is kept by the
+                // rule of a caller whose session was due (it has every current scope).
+                let renews = self
+                    .current
+                    .as_ref()
+                    .is_some_and(|c| s.grant().scopes.contains_all(&c.grant().scopes));
+                if background && renews {
+                    self.keep(now_ms, s.clone(), since);
+                }
+                Ok(s)
+            }
+            Err(e) => match self.failed_try(now_ms, refresh, e) {
+                None => return,
+                Some(e) => {
+                    if background && !e.is_connection_error() {
+                        self.remove_local_session();
+                    }
+                    Err(e)
+                }
+            },
+        };
         self.settle_waiters(now_ms, since, result.map_err(Some));
+    }
+
+    fn event(&mut self, event: SessionEvent<E>) {
+        self.effects.push(Effect::Event(event));
+    }
+
+    /// A try of `refresh` failed with `e`: scheduled again when transient with tries left
+    /// (`None`), otherwise the error its waiters get.
+    fn failed_try(&mut self, now_ms: f64, mut refresh: Refreshing, mut e: E) -> Option<E> {
+        let transient = e.is_transient();
+        let attempt = refresh.attempt;
+        if let Some(policy) = self.retry.filter(|_| transient) {
+            if let Some(wait) = policy.wait(attempt, self.jitter.sample(), e.retry_after_ms()) {
+                self.effects.push(Effect::RetryAt(refresh.id, attempt + 1, wait));
+                self.event(SessionEvent::RefreshFailed {
+                    transient,
+                    attempt,
+                    retry_at: Some(now_ms + wait),
+                    error: e,
+                });
+                refresh.attempt += 1;
+                refresh.in_flight = false;
+                self.refreshing = Some(refresh);
+                return None;
+            }
+            e = e.into_connection_error();
+        }
+        // The first `/refresh` of a signed-out page failing is no news: it is how a page
+        // learns there is no session.
+        if refresh.had_session || attempt > 1 {
+            self.event(SessionEvent::RefreshFailed {
+                transient,
+                attempt,
+                retry_at: None,
+                error: e.clone(),
+            });
+        }
+        Some(e)
+    }
+
+    /// The time given with [`Effect::RetryAt`] came: try refresh `id` again, unless
+    /// another tab's result or sign-out has settled it meanwhile.
+    pub fn retry_due(&mut self, now_ms: f64, id: RefreshId, attempt: u32) {
+        let Some(r) = self
+            .refreshing
+            .as_mut()
+            .filter(|r| r.id == id && r.attempt == attempt && !r.in_flight)
+        else {
+            return;
+        };
+        r.in_flight = true;
+        r.started_at = now_ms;
+        let scopes = r.scopes.clone();
+        self.effects.push(Effect::Refresh(id, scopes));
+    }
+
+    /// With `proactive`: the wake-up time came, the tab became visible or came back
+    /// online. A session in its refresh window (by the wall clock: the tab may have slept
+    /// through its timer) is refreshed now, for no caller; one not yet due sets its timer
+    /// again. Nothing happens without a session.
+    pub fn wake(&mut self, now_ms: f64) {
+        if !self.proactive || self.refreshing.is_some() || self.removing > 0 {
+            return;
+        }
+        let Some(c) = &self.current else { return };
+        if !needs_refresh(now_ms, &**c) {
+            let at = Some(refresh_window(&**c)).filter(|at| at.is_finite());
+            return self.wake_at(at);
+        }
+        let scopes = self.extended(None);
+        self.start_refresh(now_ms, scopes, true);
     }
 
     /// Every waiter continues with `result`; `Err(None)` is a session that ended.
@@ -320,14 +512,14 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
     fn continue_after_refresh(&mut self, now_ms: f64, since: f64, w: Waiter, answer: Result<Rc<S>, Option<E>>) {
         let failed = match (w.phase, answer) {
             (Phase::FirstRefresh, Ok(fresh)) => {
-                self.keep(fresh, since);
+                self.keep(now_ms, fresh, since);
                 self.step(now_ms, w.id, w.opts);
                 return;
             }
             (Phase::StaleRefresh, Ok(refreshed)) => match &self.current {
                 Some(now) => {
                     if refreshed.grant().scopes.contains_all(&now.grant().scopes) {
-                        self.keep(refreshed.clone(), since);
+                        self.keep(now_ms, refreshed.clone(), since);
                     }
                     self.effects.push(Effect::Resolve(w.id, Some(refreshed)));
                     return;
@@ -364,7 +556,7 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
     pub fn create_done(&mut self, now_ms: f64, id: CallId, result: Result<Rc<S>, E>) {
         match result {
             Ok(s) => {
-                self.keep(s.clone(), now_ms);
+                self.keep(now_ms, s.clone(), now_ms);
                 self.set_signed_in(true);
                 self.effects.push(Effect::Resolve(id, Some(s.clone())));
                 self.effects.push(Effect::Announce(Announcement::Session {
@@ -383,6 +575,7 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
     pub fn remove_session(&mut self, now_ms: f64) -> CallId {
         let id = self.new_call();
         self.current = None;
+        self.wake_at(None);
         self.removing += 1;
         self.signed_out_at = self.signed_out_at.max(now_ms);
         self.effects
@@ -421,7 +614,15 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
                 return;
             }
         }
-        self.keep(session.clone(), since);
+        self.event(if self.tracker.signed_in() {
+            SessionEvent::Refreshed {
+                other_tab: true,
+                expires_at: expires_at(&*session),
+            }
+        } else {
+            SessionEvent::SignedInElsewhere
+        });
+        self.keep(now_ms, session.clone(), since);
         self.set_signed_in(true);
         let serves_all = self
             .waiters
@@ -445,11 +646,11 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
         let was_signed_in = self.tracker.signed_in();
         self.ended = true;
         self.remove_local_session();
-        if let Some(r) = self.refreshing.filter(|r| r.started_at < at) {
-            self.refreshing = None;
+        if let Some(r) = self.refreshing.take_if(|r| r.started_at < at) {
             self.settle_waiters(now_ms, r.started_at, Err(None));
         }
         if was_signed_in {
+            self.event(SessionEvent::SignedOutElsewhere);
             self.effects.push(Effect::EndedElsewhere);
         }
     }

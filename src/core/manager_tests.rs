@@ -44,21 +44,22 @@ fn states(fx: &[Fx]) -> Vec<SessionState> {
 
 /// Completes the refresh in flight.
 fn finish(m: &mut M, now: f64, result: Result<Rc<FakeSession>, FakeError>) {
-    let id = m.refreshing.expect("a refresh in flight").id;
+    let id = m.refreshing.as_ref().expect("a refresh in flight").id;
     m.refresh_done(now, id, result);
 }
 
-/// The effects a single tab sees: announcements to other tabs left out (the JS-facing
-/// class ignores them with `crossTab: false`).
+/// The effects 1.20.7 has in a single tab: announcements to other tabs left out (the
+/// JS-facing class ignores them with `crossTab: false`), and events, which nobody need
+/// subscribe to.
 fn local(m: &mut M) -> Vec<Fx> {
     let mut fx = m.take_effects();
-    fx.retain(|e| !matches!(e, Effect::Announce(_)));
+    fx.retain(|e| !matches!(e, Effect::Announce(_) | Effect::Event(_)));
     fx
 }
 
 /// A manager signed in with `session` through a first refresh.
 fn signed_in(defaults: &[&str], session: Rc<FakeSession>) -> M {
-    let mut m = M::new(set(defaults));
+    let mut m = M::new(set(defaults), ManagerOptions::default());
     let id = m.get_session(T0, opts(None, false));
     finish(&mut m, T0, Ok(session.clone()));
     let fx = local(&mut m);
@@ -68,7 +69,7 @@ fn signed_in(defaults: &[&str], session: Rc<FakeSession>) -> M {
 
 #[test]
 fn optional_call_when_signed_out_never_creates_a_session() {
-    let mut m = M::new(set(&["openid"]));
+    let mut m = M::new(set(&["openid"]), ManagerOptions::default());
     let id = m.get_session(T0, opts(None, true));
     assert_eq!(local(&mut m), vec![Effect::Refresh(0, set(&["openid"]))]);
     finish(&mut m, T0, Err(FakeError::Rejected));
@@ -78,7 +79,7 @@ fn optional_call_when_signed_out_never_creates_a_session() {
 
 #[test]
 fn signed_out_call_creates_a_session_with_extended_scopes() {
-    let mut m = M::new(set(&["openid", "profile"]));
+    let mut m = M::new(set(&["openid", "profile"]), ManagerOptions::default());
     let o = GetOptions {
         scopes: Some(set(&["repo"])),
         optional: false,
@@ -122,7 +123,7 @@ fn a_fresh_cached_session_is_served_without_io_until_three_minutes_remain() {
 
 #[test]
 fn the_shorter_of_the_two_expiries_decides() {
-    let mut m = M::new(ScopeSet::new());
+    let mut m = M::new(ScopeSet::new(), ManagerOptions::default());
     let id = m.get_session(T0, opts(None, false));
     local(&mut m);
     let mut short = FakeSession::new(1, &[], Some(T0 + HOUR));
@@ -143,7 +144,7 @@ fn the_shorter_of_the_two_expiries_decides() {
 
 #[test]
 fn concurrent_calls_share_one_refresh() {
-    let mut m = M::new(set(&["openid"]));
+    let mut m = M::new(set(&["openid"]), ManagerOptions::default());
     let ids: Vec<CallId> = (0..50).map(|_| m.get_session(T0, opts(None, true))).collect();
     assert_eq!(local(&mut m), vec![Effect::Refresh(0, set(&["openid"]))]);
     finish(&mut m, T0, Ok(s(9, &["openid"], HOUR)));
@@ -154,7 +155,7 @@ fn concurrent_calls_share_one_refresh() {
 
 #[test]
 fn followers_get_the_raw_refresh_result_like_the_js() {
-    let mut m = M::new(ScopeSet::new());
+    let mut m = M::new(ScopeSet::new(), ManagerOptions::default());
     let leader = m.get_session(T0, opts(Some(&["b"]), false));
     let follower = m.get_session(T0, opts(None, false));
     local(&mut m);
@@ -189,7 +190,7 @@ fn connection_errors_keep_the_session_and_never_pop_up() {
     finish(&mut m, later, Ok(s(2, &[], 2.0 * HOUR)));
     assert_eq!(local(&mut m), vec![Effect::Resolve(id, Some(s(2, &[], 2.0 * HOUR)))]);
 
-    let mut fresh = M::new(ScopeSet::new());
+    let mut fresh = M::new(ScopeSet::new(), ManagerOptions::default());
     let id = fresh.get_session(T0, opts(None, false));
     local(&mut fresh);
     finish(&mut fresh, T0, Err(FakeError::Connection));
@@ -278,7 +279,7 @@ fn remove_session_flips_state_only_after_the_connector_succeeds() {
 
 #[test]
 fn a_failed_sign_in_rejects_and_leaves_the_state_alone() {
-    let mut m = M::new(ScopeSet::new());
+    let mut m = M::new(ScopeSet::new(), ManagerOptions::default());
     let id = m.get_session(T0, opts(None, false));
     local(&mut m);
     finish(&mut m, T0, Err(FakeError::Rejected));
@@ -292,7 +293,7 @@ fn a_failed_sign_in_rejects_and_leaves_the_state_alone() {
 fn a_waiter_that_restarts_joins_the_next_refresh() {
     // Both calls start without a session; the answer is already stale, so the leader's
     // restart begins a second refresh, which the follower then joins: two requests in all.
-    let mut m = M::new(ScopeSet::new());
+    let mut m = M::new(ScopeSet::new(), ManagerOptions::default());
     let a = m.get_session(T0, opts(None, false));
     let b = m.get_session(T0, opts(None, false));
     local(&mut m);
@@ -455,7 +456,11 @@ fn signing_out_in_one_tab_signs_out_every_tab() {
     b.remote_signed_out(T0 + 51.0, T0 + 50.0);
     assert_eq!(
         b.take_effects(),
-        vec![Effect::State(SessionState::SignedOut), Effect::EndedElsewhere]
+        vec![
+            Effect::State(SessionState::SignedOut),
+            Effect::Event(SessionEvent::SignedOutElsewhere),
+            Effect::EndedElsewhere
+        ]
     );
     b.remote_signed_out(T0 + 101.0, *at);
     assert!(b.take_effects().is_empty(), "the confirmation changes nothing more");
@@ -469,7 +474,7 @@ fn signing_out_in_one_tab_signs_out_every_tab() {
 
 #[test]
 fn a_signed_out_tab_learning_of_a_sign_out_stays_put() {
-    let mut b = M::new(ScopeSet::new());
+    let mut b = M::new(ScopeSet::new(), ManagerOptions::default());
     b.remote_signed_out(T0, T0);
     assert!(
         b.take_effects().is_empty(),
@@ -521,7 +526,7 @@ fn a_session_from_before_a_sign_out_is_never_taken() {
 
 #[test]
 fn a_session_this_tab_obtained_after_the_sign_out_is_kept() {
-    let mut b = M::new(ScopeSet::new());
+    let mut b = M::new(ScopeSet::new(), ManagerOptions::default());
     let id = b.get_session(T0, opts(None, false));
     finish(&mut b, T0, Err(FakeError::Rejected));
     b.take_effects();
@@ -535,7 +540,7 @@ fn a_session_this_tab_obtained_after_the_sign_out_is_kept() {
 
 #[test]
 fn a_refresh_started_after_a_sign_out_is_not_cut_short() {
-    let mut b = M::new(ScopeSet::new());
+    let mut b = M::new(ScopeSet::new(), ManagerOptions::default());
     b.remote_signed_out(T0, T0);
     let id = b.get_session(T0 + 10.0, opts(None, false));
     b.take_effects();
@@ -547,8 +552,8 @@ fn a_refresh_started_after_a_sign_out_is_not_cut_short() {
 
 #[test]
 fn signing_in_in_one_tab_signs_in_the_signed_out_tabs() {
-    let mut a = M::new(ScopeSet::new());
-    let mut b = M::new(ScopeSet::new());
+    let mut a = M::new(ScopeSet::new(), ManagerOptions::default());
+    let mut b = M::new(ScopeSet::new(), ManagerOptions::default());
     let id = b.get_session(T0, opts(None, true));
     b.take_effects();
     finish(&mut b, T0, Err(FakeError::Rejected));
@@ -561,7 +566,13 @@ fn signing_in_in_one_tab_signs_in_the_signed_out_tabs() {
     let (session, since) = shared(&a.take_effects());
     assert_eq!(since, T0 + 500.0);
     b.remote_session(T0 + 501.0, session, since);
-    assert_eq!(b.take_effects(), vec![Effect::State(SessionState::SignedIn)]);
+    assert_eq!(
+        b.take_effects(),
+        vec![
+            Effect::Event(SessionEvent::SignedInElsewhere),
+            Effect::State(SessionState::SignedIn)
+        ]
+    );
     // B's next call: no popup, no request.
     let next = b.get_session(T0 + 502.0, opts(Some(&["a"]), false));
     assert_eq!(b.take_effects(), vec![Effect::Resolve(next, Some(s(1, &["a"], HOUR)))]);
@@ -580,7 +591,15 @@ fn only_a_session_at_least_as_good_replaces_the_current_one() {
         "fewer scopes, shorter, or due for refresh: kept"
     );
     b.remote_session(T0, s(5, &["a", "b", "c"], 2.0 * HOUR), T0);
-    assert!(b.take_effects().is_empty(), "already signed in: no second SignedIn");
+    let refreshed = SessionEvent::Refreshed {
+        other_tab: true,
+        expires_at: Some(T0 + 2.0 * HOUR),
+    };
+    assert_eq!(
+        b.take_effects(),
+        vec![Effect::Event(refreshed)],
+        "already signed in: no second SignedIn, but the news"
+    );
     assert_eq!(b.cached(T0, None).unwrap().id, 5);
 }
 
@@ -604,13 +623,21 @@ fn while_this_tab_signs_out_nothing_from_other_tabs_is_taken() {
 #[test]
 fn a_session_obtained_while_the_backend_clears_the_cookie_ends_with_the_confirmation() {
     // C refreshed between A's sign-out starting (50) and the backend confirming it (100).
-    let mut c = M::new(ScopeSet::new());
+    let mut c = M::new(ScopeSet::new(), ManagerOptions::default());
     c.remote_signed_out(T0 + 51.0, T0 + 50.0);
     c.remote_session(T0 + 70.0, s(1, &[], HOUR), T0 + 60.0);
     assert_eq!(states(&c.take_effects()), [SessionState::SignedIn]);
     c.remote_signed_out(T0 + 101.0, T0 + 100.0);
     assert_eq!(
         c.take_effects(),
-        vec![Effect::State(SessionState::SignedOut), Effect::EndedElsewhere]
+        vec![
+            Effect::State(SessionState::SignedOut),
+            Effect::Event(SessionEvent::SignedOutElsewhere),
+            Effect::EndedElsewhere
+        ]
     );
 }
+
+/// `retry`, `proactiveRefresh` and the session events.
+#[path = "manager_resilience_tests.rs"]
+mod resilience;

@@ -11,6 +11,7 @@ pub mod oidc;
 pub mod query;
 pub mod record;
 pub mod response;
+pub mod retry;
 pub mod scopes;
 pub mod state;
 

@@ -30,6 +30,8 @@ pub enum FakeError {
     Connection,
     Rejected,
     MissingScopes,
+    /// A 503, with the `Retry-After` it carried (ms).
+    Unavailable(Option<u32>),
 }
 
 impl ConnectorError for FakeError {
@@ -38,5 +40,17 @@ impl ConnectorError for FakeError {
     }
     fn missing_scopes() -> Self {
         FakeError::MissingScopes
+    }
+    fn is_transient(&self) -> bool {
+        matches!(self, FakeError::Connection | FakeError::Unavailable(_))
+    }
+    fn retry_after_ms(&self) -> Option<f64> {
+        match self {
+            FakeError::Unavailable(ms) => ms.map(f64::from),
+            _ => None,
+        }
+    }
+    fn into_connection_error(self) -> Self {
+        FakeError::Connection
     }
 }

@@ -27,6 +27,10 @@ export const defaultScript = () => ({
   refreshRaw: null,
   refreshStatus: 200,
   refreshDelayMs: 0,
+  // One step per /refresh that carries the cookie, before the answers above: { status,
+  // retryAfter } answers that status; 'destroy' drops the connection; 'cut' sends the
+  // headers and half a body, then drops it; 'hang' never answers; null answers normally.
+  refreshSequence: [],
   sessionOver: {}, // fields of sessions answered by /refresh and the popup
   popupOver: null, // fields of the popup's session only (defaults to sessionOver)
   // /start: what the popup page posts.
@@ -35,6 +39,7 @@ export const defaultScript = () => ({
   popupCloseWithoutAnswer: false,
   logoutBody: null,
   logoutStatus: 200,
+  logoutHang: false, // /logout never answers
 });
 
 export function startBackend() {
@@ -44,6 +49,8 @@ export function startBackend() {
     if (origin) {
       res.setHeader('access-control-allow-origin', origin);
       res.setHeader('access-control-allow-credentials', 'true');
+      // What a cross-origin backend must list for a browser client to read Retry-After.
+      res.setHeader('access-control-expose-headers', 'retry-after');
       res.setHeader('vary', 'origin');
     }
   };
@@ -60,7 +67,7 @@ export function startBackend() {
     // Chromium silently re-sends a request whose reused keep-alive socket dies before
     // any answer, so a dropped connection would count once or twice by chance; fresh
     // sockets make the count deterministic.
-    if (s.refresh === 'destroy') res.setHeader('connection', 'close');
+    if (s.refresh === 'destroy' || s.refreshSequence.includes('destroy')) res.setHeader('connection', 'close');
     if (req.method === 'OPTIONS') {
       res.setHeader('access-control-allow-methods', 'GET, POST');
       res.setHeader('access-control-allow-headers', 'x-requested-with');
@@ -72,17 +79,33 @@ export function startBackend() {
       res.writeHead(404);
       return res.end();
     }
-    backend.requests.push({
+    const entry = {
       method: req.method,
       path: url.pathname,
       search: url.search,
       requestedWith: req.headers['x-requested-with'] ?? null,
       cookie: hasCookie(req),
-    });
+    };
+    // When it arrived, left out of the comparisons of the two clients' requests.
+    Object.defineProperty(entry, 'at', { value: Date.now(), enumerable: false });
+    backend.requests.push(entry);
     if (url.pathname === '/api/auth/oauth2/refresh') {
       backend.refreshCount++;
       if (s.refreshDelayMs) await new Promise(r => setTimeout(r, s.refreshDelayMs));
       if (s.refresh === 'destroy' && hasCookie(req)) return req.socket.destroy();
+      const step = hasCookie(req) && s.refreshSequence.length ? s.refreshSequence.shift() : null;
+      if (step === 'destroy') return req.socket.destroy();
+      if (step === 'hang') return;
+      if (step === 'cut') {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '4096' });
+        res.write('{"providerInfo":{"accessToken":');
+        return setTimeout(() => req.socket.destroy(), 20);
+      }
+      if (step) {
+        res.setHeader('connection', 'close');
+        if (step.retryAfter !== undefined) res.setHeader('retry-after', String(step.retryAfter));
+        return json(res, step.status, { error: { name: 'Error', message: 'scripted ' + step.status } });
+      }
       if (req.headers['x-requested-with'] !== 'XMLHttpRequest') return json(res, 401, { error: { name: 'AuthenticationError', message: 'Invalid X-Requested-With header' } });
       if (s.refreshRaw !== null) return json(res, s.refreshStatus, s.refreshRaw);
       if (s.refreshBody !== null) return json(res, s.refreshStatus, s.refreshBody);
@@ -99,6 +122,7 @@ export function startBackend() {
       return json(res, 200, session({ n: backend.refreshCount + 100, scope, ...s.sessionOver }));
     }
     if (url.pathname === '/api/auth/oauth2/logout') {
+      if (s.logoutHang) return;
       res.setHeader('set-cookie', 'oauth2-refresh-token=; Path=/api/auth/oauth2; Max-Age=0; HttpOnly; SameSite=Lax');
       if (s.logoutStatus !== 200) return json(res, s.logoutStatus, { error: { name: 'Error', message: 'no' } });
       if (s.logoutBody) return json(res, 200, s.logoutBody);

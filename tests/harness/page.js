@@ -73,3 +73,16 @@ export function spyBrowser() {
 
 /** Signs in at once through the popup, as a click on the sign-in page does. */
 export const signInNow = c => settle(c.api.getAccessToken(undefined, { instantPopup: true }));
+
+/** A client of `impl` with `options`, signed in at once; what its `sessionEvents$()` tells
+ * is collected in `c.events` (dates as seconds from now, errors as name and message). */
+export async function signedIn(impl, options = {}) {
+  const c = client(impl, { options });
+  c.events = [];
+  c.api.sessionEvents$?.().subscribe(e =>
+    c.events.push(describe({ ...e, ...(e.error && { error: { name: e.error.name, message: e.error.message } }) })),
+  );
+  window.c = c;
+  await signInNow(c);
+  return c;
+}

@@ -26,6 +26,7 @@ impl Direct {
                 name: "Sign-in",
                 width: 500.0,
                 height: 700.0,
+                redirect_when_blocked: false,
             };
             open_login_popup(req, done);
         });
