@@ -9,8 +9,8 @@
 //! - a sign-out forgets the session at once.
 //!
 //! With `retry` and `proactiveRefresh` drawn too: every retry wait is within the policy's
-//! cap (or what the backend asked for), a retried try never overlaps another, and a
-//! wake-up is only set with the option on.
+//! cap, a retried try never overlaps another, and a wake-up is only set with an option on,
+//! never in the past and never twice in a row.
 //!
 //! And once every outstanding connector operation completes (and every retry comes due),
 //! every call has been answered (nothing waits forever).
@@ -78,10 +78,10 @@ enum Op {
     Wait {
         ms: u32,
     },
-    RetryDue {
-        pick: u8,
+    /// The wake-up time came (the clock moves to it), or the tab woke early.
+    WakeUp {
+        on_time: bool,
     },
-    Wake,
 }
 
 #[derive(Arbitrary, Debug)]
@@ -106,8 +106,8 @@ struct Harness {
     refreshes: Vec<RefreshId>,
     creates: Vec<CallId>,
     removes: Vec<CallId>,
-    /// Retries the manager asked for: (refresh, attempt).
-    retries: Vec<(RefreshId, u32)>,
+    /// The wake-up time set by the manager.
+    armed: Option<f64>,
     policy: Option<RetryPolicy>,
     proactive: bool,
     state: SessionState,
@@ -182,11 +182,14 @@ impl Harness {
             }
             Op::RemoteSignedOut { age_ms } => self.m.remote_signed_out(now, now - f64::from(age_ms)),
             Op::Wait { ms } => self.now += f64::from(ms % 600_000),
-            Op::RetryDue { pick } if !self.retries.is_empty() => {
-                let (id, attempt) = self.retries.remove(usize::from(pick) % self.retries.len());
-                self.m.retry_due(now, id, attempt);
+            Op::WakeUp { on_time } => {
+                if let (true, Some(at)) = (on_time, self.armed) {
+                    self.now = self.now.max(at);
+                }
+                // The timer fired, or is set again by this wake-up.
+                self.armed = None;
+                self.m.wake(self.now)
             }
-            Op::Wake => self.m.wake(now),
             _ => {}
         }
         self.effects();
@@ -227,25 +230,25 @@ impl Harness {
                 Effect::Announce(Announcement::Session { since, .. }) => assert!(since <= self.now),
                 Effect::Announce(Announcement::SignedOut { at }) => assert!(at <= self.now),
                 Effect::EndedElsewhere => {}
-                Effect::RetryAt(id, attempt, wait) => {
-                    let p = self.policy.expect("a retry without the option");
-                    assert!(
-                        attempt >= 2 && attempt <= p.attempts,
-                        "attempt {attempt} of {}",
-                        p.attempts
-                    );
-                    assert!((0.0..=p.max_delay_ms).contains(&wait), "wait {wait}");
-                    self.retries.push((id, attempt));
-                }
                 Effect::WakeAt(at) => {
-                    assert!(self.proactive, "a wake-up without the option");
+                    assert!(self.proactive || self.policy.is_some(), "a wake-up without the options");
+                    assert_ne!(at, self.armed, "the same wake-up twice");
                     if let Some(at) = at {
-                        assert!(at.is_finite(), "a wake-up at {at}");
+                        assert!(at.is_finite() && at >= self.now, "a wake-up at {at}, now {}", self.now);
                     }
+                    self.armed = at;
                 }
                 Effect::Event(SessionEvent::RefreshFailed { attempt, retry_at, .. }) => {
                     assert!(attempt >= 1);
-                    assert!(retry_at.is_none_or(|t| t >= self.now));
+                    if let Some(t) = retry_at {
+                        let p = self.policy.expect("a retry without the option");
+                        assert!(attempt < p.attempts, "try {} of {}", attempt + 1, p.attempts);
+                        assert!(
+                            t >= self.now && t - self.now <= p.max_delay_ms,
+                            "retry at {t}, now {}",
+                            self.now
+                        );
+                    }
                 }
                 Effect::Event(_) => {}
             }
@@ -268,6 +271,7 @@ impl Harness {
 
     /// Completes every outstanding operation successfully until none is left.
     fn drain(&mut self) {
+        let mut wakes = 0;
         for _ in 0..10_000 {
             let all = Outcome::Session {
                 scopes: 15,
@@ -275,12 +279,14 @@ impl Harness {
             };
             let op = if !self.refreshes.is_empty() {
                 Op::FinishRefresh { pick: 0, outcome: all }
-            } else if !self.retries.is_empty() {
-                Op::RetryDue { pick: 0 }
             } else if !self.creates.is_empty() {
                 Op::FinishCreate { pick: 0, outcome: all }
             } else if !self.removes.is_empty() {
                 Op::FinishRemove { pick: 0, ok: true }
+            } else if self.armed.is_some() && !self.open.is_empty() && wakes < 64 {
+                // Callers waiting on a retry: its time comes.
+                wakes += 1;
+                Op::WakeUp { on_time: true }
             } else {
                 let waiting: Vec<_> = self.open.keys().collect();
                 assert!(waiting.is_empty(), "calls {waiting:?} wait forever");
@@ -310,7 +316,7 @@ fuzz_target!(|input: Input| {
         refreshes: Vec::new(),
         creates: Vec::new(),
         removes: Vec::new(),
-        retries: Vec::new(),
+        armed: None,
         policy: options.retry,
         proactive: options.proactive,
         state: SessionState::SignedOut,

@@ -36,7 +36,7 @@ struct Inner {
     states: Subject,
     /// `sessionEvents$()`.
     events: Subject,
-    /// Sets the time of the next wake-up (`proactiveRefresh`).
+    /// Sets the time of the next wake-up (`retry`, `proactiveRefresh`).
     waker: Option<Function>,
     scope_transform: Option<Function>,
     /// `getIdToken` asks for this set on every call; built once.
@@ -131,10 +131,6 @@ impl Inner {
         let me = self.clone();
         match effect {
             Effect::Event(event) => self.events.next(&event_to_js(event), false),
-            Effect::RetryAt(id, attempt, wait) => callbacks::after(wait, move || {
-                me.manager.borrow_mut().retry_due(Date::now(), id, attempt);
-                me.run();
-            }),
             Effect::WakeAt(at) => {
                 if let Some(set) = &self.waker {
                     let _ = set.call1(&JsValue::UNDEFINED, &at.map_or(JsValue::UNDEFINED, JsValue::from_f64));
@@ -219,7 +215,7 @@ impl OAuth2 {
             channel,
             manager,
         } = options::read(&options)?;
-        let proactive = manager.proactive;
+        let wakes = manager.proactive || manager.retry.is_some();
         let states = new_subject(&JsValue::from_str(SessionState::SignedOut.as_str()));
         let mut openid = ScopeSet::new();
         openid.insert("openid".into());
@@ -227,7 +223,7 @@ impl OAuth2 {
         let inner = Rc::new_cyclic(|me: &Weak<Inner>| {
             let receiver = me.clone();
             let woken = me.clone();
-            let waker = proactive.then(|| {
+            let waker = wakes.then(|| {
                 let (wake, _) = callbacks::callback(move |_| {
                     if let Some(inner) = woken.upgrade() {
                         inner.manager.borrow_mut().wake(Date::now());

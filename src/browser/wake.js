@@ -1,7 +1,8 @@
-// Wake-ups for `proactiveRefresh`: a timer for when the session enters its refresh window,
-// and the moments a tab is likely to have missed it, asleep or throttled in the background:
-// becoming visible again, and the network coming back. What is due is decided by the wall
-// clock in the session core, so a timer that fires late, or early, changes nothing.
+// Wake-ups for `retry` and `proactiveRefresh`: one timer, for the next retry or for when the
+// session enters its refresh window, and the moments a tab is likely to have missed it,
+// asleep or throttled in the background: becoming visible again, and the network coming
+// back. What is due is decided by the wall clock in the session core, so a timer that fires
+// late, or early, changes nothing.
 export function waker(wake) {
   let timer;
   if (typeof addEventListener === 'function') addEventListener('online', () => wake());

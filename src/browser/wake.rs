@@ -1,4 +1,4 @@
-//! The wake-ups of `proactiveRefresh`: the JS snippet `wake.js` (a timer, `online`,
+//! The wake-ups of `retry` and `proactiveRefresh`: the JS snippet `wake.js` (a timer, `online`,
 //! `visibilitychange`).
 
 use js_sys::Function;

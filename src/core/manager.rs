@@ -13,11 +13,12 @@
 //! those inputs the manager behaves exactly as core-app-api 1.20.7 in a single tab.
 //!
 //! So it does with the default [`ManagerOptions`]. The options add what 1.20.7 lacks:
-//! `retry` tries a transient `/refresh` failure again ([`Effect::RetryAt`], then
-//! [`SessionManager::retry_due`]); `proactive` refreshes in the background when the session
-//! enters its refresh window ([`Effect::WakeAt`], then [`SessionManager::wake`], which the
-//! browser also calls when the tab becomes visible or comes back online: the wall clock
-//! decides, never a timer having fired). [`Effect::Event`]s tell the app what happened.
+//! `retry` tries a transient `/refresh` failure again after a wait; `proactive` refreshes
+//! in the background when the session enters its refresh window. Both are one timer
+//! ([`Effect::WakeAt`], then [`SessionManager::wake`], which the browser also calls when
+//! the tab becomes visible or comes back online): the wall clock decides what is due,
+//! never a timer having fired, so a tab that slept or was throttled catches up when it
+//! wakes. [`Effect::Event`]s tell the app what happened.
 
 use super::expiry::{should_refresh, REFRESH_MARGIN_SECONDS};
 use super::retry::{Jitter, RetryPolicy};
@@ -140,10 +141,8 @@ pub enum Effect<S, E> {
     /// app's sign-in page, which a Backstage app shows only when it starts.
     EndedElsewhere,
     Event(SessionEvent<E>),
-    /// Call [`SessionManager::retry_due`] with this refresh and try after `wait` ms.
-    RetryAt(RefreshId, u32, f64),
     /// Call [`SessionManager::wake`] at this time (epoch ms), replacing the time set
-    /// before; `None`: no more wake-ups (no session).
+    /// before; `None`: no wake-up is due (nothing runs in a tab without a session).
     WakeAt(Option<f64>),
 }
 
@@ -171,8 +170,9 @@ struct Refreshing {
     scopes: ScopeSet,
     /// Its latest try, 1 for the first.
     attempt: u32,
-    /// A try is out (not waiting for its retry time).
+    /// A try is out; otherwise the next one waits for `retry_at` (epoch ms).
     in_flight: bool,
+    retry_at: f64,
     /// This tab had a session when it started: its failure is an event.
     had_session: bool,
     /// Started by [`SessionManager::wake`], for no caller.
@@ -205,6 +205,8 @@ pub struct SessionManager<S, E> {
     retry: Option<RetryPolicy>,
     proactive: bool,
     jitter: Jitter,
+    /// The wake-up time last given with [`Effect::WakeAt`].
+    armed: Option<f64>,
 }
 
 fn has_scopes<S: SessionInfo>(session: Option<&S>, scopes: Option<&ScopeSet>) -> bool {
@@ -255,6 +257,7 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
             retry: options.retry,
             proactive: options.proactive,
             jitter: Jitter::new(options.seed),
+            armed: None,
         }
     }
 
@@ -284,24 +287,33 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
     fn remove_local_session(&mut self) {
         self.current = None;
         self.set_signed_in(false);
-        self.wake_at(None);
     }
 
-    fn wake_at(&mut self, at: Option<f64>) {
-        if self.proactive {
-            self.effects.push(Effect::WakeAt(at));
-        }
-    }
-
-    fn keep(&mut self, now_ms: f64, session: Rc<S>, since: f64) {
-        // A session that starts inside its refresh window gets no timer: it would fire at
-        // once, and again for each session the backend hands out as short. One that never
-        // expires gets none either.
-        let window = refresh_window(&*session);
+    fn keep(&mut self, session: Rc<S>, since: f64) {
         self.current = Some(session);
         self.current_since = since;
         self.ended = false;
-        self.wake_at(Some(window).filter(|&at| at > now_ms && at.is_finite()));
+    }
+
+    /// Sets the one timer to what is next due, after every input: a retry's time, or
+    /// (`proactive`) when the session enters its refresh window. A session already in it
+    /// gets no timer, which would fire at once and again for each session the backend hands
+    /// out as short; nor does one that never expires, nor a tab without a session.
+    fn rearm(&mut self, now_ms: f64) {
+        let want = match &self.refreshing {
+            Some(r) if !r.in_flight => Some(r.retry_at),
+            Some(_) => None,
+            None if self.proactive && self.removing == 0 => self
+                .current
+                .as_deref()
+                .map(refresh_window)
+                .filter(|at| *at > now_ms && at.is_finite()),
+            None => None,
+        };
+        if want != self.armed {
+            self.armed = want;
+            self.effects.push(Effect::WakeAt(want));
+        }
     }
 
     fn start_refresh(&mut self, now_ms: f64, scopes: ScopeSet, background: bool) {
@@ -314,6 +326,7 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
             scopes,
             attempt: 1,
             in_flight: true,
+            retry_at: now_ms,
             had_session: self.current.is_some(),
             background,
         });
@@ -331,6 +344,7 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
     pub fn get_session(&mut self, now_ms: f64, opts: GetOptions) -> CallId {
         let id = self.new_call();
         self.step(now_ms, id, opts);
+        self.rearm(now_ms);
         id
     }
 
@@ -376,6 +390,11 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
     /// answer to a refresh that another tab's result or sign-out already settled is late
     /// and dropped.
     pub fn refresh_done(&mut self, now_ms: f64, id: RefreshId, result: Result<Rc<S>, E>) {
+        self.refreshed(now_ms, id, result);
+        self.rearm(now_ms);
+    }
+
+    fn refreshed(&mut self, now_ms: f64, id: RefreshId, result: Result<Rc<S>, E>) {
         let Some(refresh) = self.refreshing.take_if(|r| r.id == id && r.in_flight) else {
             return;
         };
@@ -403,7 +422,7 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
                     .as_ref()
                     .is_some_and(|c| s.grant().scopes.contains_all(&c.grant().scopes));
                 if background && renews {
-                    self.keep(now_ms, s.clone(), since);
+                    self.keep(s.clone(), since);
                 }
                 Ok(s)
             }
@@ -431,11 +450,11 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
         let attempt = refresh.attempt;
         if let Some(policy) = self.retry.filter(|_| transient) {
             if let Some(wait) = policy.wait(attempt, self.jitter.sample(), e.retry_after_ms()) {
-                self.effects.push(Effect::RetryAt(refresh.id, attempt + 1, wait));
+                refresh.retry_at = now_ms + wait;
                 self.event(SessionEvent::RefreshFailed {
                     transient,
                     attempt,
-                    retry_at: Some(now_ms + wait),
+                    retry_at: Some(refresh.retry_at),
                     error: e,
                 });
                 refresh.attempt += 1;
@@ -458,37 +477,29 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
         Some(e)
     }
 
-    /// The time given with [`Effect::RetryAt`] came: try refresh `id` again, unless
-    /// another tab's result or sign-out has settled it meanwhile.
-    pub fn retry_due(&mut self, now_ms: f64, id: RefreshId, attempt: u32) {
-        let Some(r) = self
-            .refreshing
-            .as_mut()
-            .filter(|r| r.id == id && r.attempt == attempt && !r.in_flight)
-        else {
-            return;
-        };
-        r.in_flight = true;
-        r.started_at = now_ms;
-        let scopes = r.scopes.clone();
-        self.effects.push(Effect::Refresh(id, scopes));
-    }
-
-    /// With `proactive`: the wake-up time came, the tab became visible or came back
-    /// online. A session in its refresh window (by the wall clock: the tab may have slept
-    /// through its timer) is refreshed now, for no caller; one not yet due sets its timer
-    /// again. Nothing happens without a session.
+    /// The time given with [`Effect::WakeAt`] came, or the tab became visible or came
+    /// back online. By the wall clock: a retry whose time has come is tried; with
+    /// `proactive`, a session in its refresh window is refreshed now, for no caller.
     pub fn wake(&mut self, now_ms: f64) {
-        if !self.proactive || self.refreshing.is_some() || self.removing > 0 {
-            return;
+        // Whatever timer was set has fired or is replaced below.
+        self.armed = None;
+        match self.refreshing.as_mut() {
+            Some(r) if !r.in_flight && now_ms >= r.retry_at => {
+                r.in_flight = true;
+                r.started_at = now_ms;
+                let (id, scopes) = (r.id, r.scopes.clone());
+                self.effects.push(Effect::Refresh(id, scopes));
+            }
+            Some(_) => {}
+            None => {
+                let due = self.current.as_deref().is_some_and(|c| needs_refresh(now_ms, c));
+                if self.proactive && self.removing == 0 && due {
+                    let scopes = self.extended(None);
+                    self.start_refresh(now_ms, scopes, true);
+                }
+            }
         }
-        let Some(c) = &self.current else { return };
-        if !needs_refresh(now_ms, &**c) {
-            let at = Some(refresh_window(&**c)).filter(|at| at.is_finite());
-            return self.wake_at(at);
-        }
-        let scopes = self.extended(None);
-        self.start_refresh(now_ms, scopes, true);
+        self.rearm(now_ms);
     }
 
     /// Every waiter continues with `result`; `Err(None)` is a session that ended.
@@ -512,14 +523,14 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
     fn continue_after_refresh(&mut self, now_ms: f64, since: f64, w: Waiter, answer: Result<Rc<S>, Option<E>>) {
         let failed = match (w.phase, answer) {
             (Phase::FirstRefresh, Ok(fresh)) => {
-                self.keep(now_ms, fresh, since);
+                self.keep(fresh, since);
                 self.step(now_ms, w.id, w.opts);
                 return;
             }
             (Phase::StaleRefresh, Ok(refreshed)) => match &self.current {
                 Some(now) => {
                     if refreshed.grant().scopes.contains_all(&now.grant().scopes) {
-                        self.keep(now_ms, refreshed.clone(), since);
+                        self.keep(refreshed.clone(), since);
                     }
                     self.effects.push(Effect::Resolve(w.id, Some(refreshed)));
                     return;
@@ -556,7 +567,7 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
     pub fn create_done(&mut self, now_ms: f64, id: CallId, result: Result<Rc<S>, E>) {
         match result {
             Ok(s) => {
-                self.keep(now_ms, s.clone(), now_ms);
+                self.keep(s.clone(), now_ms);
                 self.set_signed_in(true);
                 self.effects.push(Effect::Resolve(id, Some(s.clone())));
                 self.effects.push(Effect::Announce(Announcement::Session {
@@ -566,6 +577,7 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
             }
             Err(e) => self.effects.push(Effect::Reject(id, e)),
         }
+        self.rearm(now_ms);
     }
 
     /// `removeSession`: the session is forgotten at once; the state flips to signed-out
@@ -575,12 +587,12 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
     pub fn remove_session(&mut self, now_ms: f64) -> CallId {
         let id = self.new_call();
         self.current = None;
-        self.wake_at(None);
         self.removing += 1;
         self.signed_out_at = self.signed_out_at.max(now_ms);
         self.effects
             .push(Effect::Announce(Announcement::SignedOut { at: now_ms }));
         self.effects.push(Effect::Remove(id));
+        self.rearm(now_ms);
         id
     }
 
@@ -598,6 +610,7 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
             }
             Err(e) => self.effects.push(Effect::Reject(id, e)),
         }
+        self.rearm(now_ms);
     }
 
     /// Another tab obtained `session` through a request that started at `since`. A
@@ -622,7 +635,7 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
         } else {
             SessionEvent::SignedInElsewhere
         });
-        self.keep(now_ms, session.clone(), since);
+        self.keep(session.clone(), since);
         self.set_signed_in(true);
         let serves_all = self
             .waiters
@@ -632,6 +645,7 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
             self.refreshing = None;
             self.settle_waiters(now_ms, since, Ok(session));
         }
+        self.rearm(now_ms);
     }
 
     /// Another tab signed out at `at`. A session this tab obtained after that is kept;
@@ -653,6 +667,7 @@ impl<S: SessionInfo, E: ConnectorError> SessionManager<S, E> {
             self.event(SessionEvent::SignedOutElsewhere);
             self.effects.push(Effect::EndedElsewhere);
         }
+        self.rearm(now_ms);
     }
 }
 

@@ -28,13 +28,9 @@ fn events(fx: &[Fx]) -> Vec<&SessionEvent<FakeError>> {
         .collect()
 }
 
-fn retries(fx: &[Fx]) -> Vec<(RefreshId, u32, f64)> {
-    fx.iter()
-        .filter_map(|e| match e {
-            Effect::RetryAt(id, attempt, wait) => Some((*id, *attempt, *wait)),
-            _ => None,
-        })
-        .collect()
+/// The waits before a retry the manager set its timer for, counted from `now`.
+fn retries(fx: &[Fx], now: f64) -> Vec<f64> {
+    wakes(fx).into_iter().flatten().map(|at| at - now).collect()
 }
 
 fn wakes(fx: &[Fx]) -> Vec<Option<f64>> {
@@ -63,7 +59,7 @@ fn a_transient_failure_is_tried_again_with_growing_waits_for_every_caller() {
     assert_eq!(refreshes(&fx), [0]);
     m.refresh_done(T0 + 10.0, 0, Err(FakeError::Unavailable(None)));
     let fx = m.take_effects();
-    let [(0, 2, wait1)] = retries(&fx)[..] else {
+    let [wait1] = retries(&fx, T0 + 10.0)[..] else {
         panic!("{fx:?}")
     };
     assert!((50.0..=100.0).contains(&wait1), "{wait1}");
@@ -80,15 +76,19 @@ fn a_transient_failure_is_tried_again_with_growing_waits_for_every_caller() {
     // A call while the retry waits joins it: one schedule for all.
     let second = m.get_session(T0 + 20.0, opts(None, false));
     assert!(m.take_effects().is_empty());
-    m.retry_due(T0 + 110.0, 0, 2);
+    // Woken before the time (the tab came back online, say): nothing is sent yet, the
+    // timer is set again.
+    m.wake(T0 + 11.0);
+    assert_eq!(m.take_effects(), [Effect::WakeAt(Some(T0 + 10.0 + wait1))]);
+    m.wake(T0 + 110.0);
     assert_eq!(refreshes(&m.take_effects()), [0]);
     m.refresh_done(T0 + 120.0, 0, Err(FakeError::Connection));
     let fx = m.take_effects();
-    let [(0, 3, wait2)] = retries(&fx)[..] else {
+    let [wait2] = retries(&fx, T0 + 120.0)[..] else {
         panic!("{fx:?}")
     };
     assert!((100.0..=200.0).contains(&wait2) && wait2 >= wait1, "{wait2}");
-    m.retry_due(T0 + 400.0, 0, 3);
+    m.wake(T0 + 400.0);
     assert_eq!(refreshes(&m.take_effects()), [0]);
     m.refresh_done(T0 + 410.0, 0, Ok(s(1, &[], HOUR)));
     let fx = m.take_effects();
@@ -107,7 +107,7 @@ fn a_final_failure_is_never_tried_again() {
     m.take_effects();
     finish(&mut m, T0, Err(FakeError::Rejected));
     let fx = m.take_effects();
-    assert!(retries(&fx).is_empty());
+    assert!(wakes(&fx).is_empty());
     assert!(
         events(&fx).is_empty(),
         "a signed-out page's first /refresh refused is no news"
@@ -121,12 +121,12 @@ fn retry_after_replaces_the_wait_and_one_beyond_the_cap_ends_the_tries() {
     m.get_session(T0, opts(None, false));
     m.take_effects();
     finish(&mut m, T0, Err(FakeError::Unavailable(Some(2500))));
-    assert_eq!(retries(&m.take_effects()), [(0, 2, 2500.0)]);
-    m.retry_due(T0 + 2500.0, 0, 2);
+    assert_eq!(retries(&m.take_effects(), T0), [2500.0]);
+    m.wake(T0 + 2500.0);
     m.take_effects();
     finish(&mut m, T0 + 2600.0, Err(FakeError::Unavailable(Some(9000))));
     let fx = m.take_effects();
-    assert!(retries(&fx).is_empty());
+    assert!(retries(&fx, T0 + 2600.0).is_empty());
     assert!(
         matches!(fx.last(), Some(Effect::Reject(_, FakeError::Connection))),
         "{fx:?}"
@@ -142,7 +142,7 @@ fn after_the_last_try_callers_get_a_connection_error_and_the_session_is_kept() {
     for attempt in 1..=3 {
         finish(&mut m, T0, Err(FakeError::Unavailable(None)));
         if attempt < 3 {
-            m.retry_due(T0, 1, attempt + 1);
+            m.wake(T0 + 10_000.0);
         }
     }
     let fx = m.take_effects();
@@ -176,7 +176,7 @@ fn without_retry_a_transient_failure_is_what_1_20_7_does_with_it() {
     m.take_effects();
     finish(&mut m, stale, Err(FakeError::Unavailable(None)));
     let fx = m.take_effects();
-    assert!(retries(&fx).is_empty());
+    assert!(wakes(&fx).is_empty());
     assert_eq!(states(&fx), [SessionState::SignedOut]);
     assert!(matches!(fx.last(), Some(Effect::Create(c, _)) if *c == id));
     // A refresh of a session this tab had: the app hears of it.
@@ -199,23 +199,25 @@ fn a_retry_another_tab_settled_is_not_sent() {
     finish(&mut m, T0, Err(FakeError::Connection));
     m.take_effects();
     m.remote_session(T0 + 10.0, s(2, &[], HOUR), T0 + 5.0);
-    assert_eq!(resolved(&m.take_effects()), [(id, Some(2))]);
-    m.retry_due(T0 + 100.0, 0, 2);
+    let fx = m.take_effects();
+    assert_eq!(resolved(&fx), [(id, Some(2))]);
+    assert_eq!(wakes(&fx), [None], "the timer is cleared");
+    m.wake(T0 + 100.0);
     assert!(m.take_effects().is_empty());
 }
 
 #[test]
-fn a_stale_or_early_retry_time_is_ignored() {
+fn a_retry_time_the_tab_slept_through_is_tried_when_it_wakes() {
     let mut m = with(Some(POLICY), false);
     m.get_session(T0, opts(None, false));
     m.take_effects();
-    m.retry_due(T0, 0, 2);
+    m.wake(T0 + HOUR);
     assert!(m.take_effects().is_empty(), "the first try is still out");
     finish(&mut m, T0, Err(FakeError::Connection));
     m.take_effects();
-    m.retry_due(T0, 0, 3);
-    m.retry_due(T0, 1, 2);
-    assert!(m.take_effects().is_empty());
+    // The laptop slept; no timer fired. Waking hours later, the retry goes at once.
+    m.wake(T0 + 3.0 * HOUR);
+    assert_eq!(refreshes(&m.take_effects()), [0]);
 }
 
 #[test]
@@ -257,7 +259,7 @@ fn a_background_refresh_refused_ends_the_session_with_news_for_the_app() {
     finish(&mut m, due, Err(FakeError::Rejected));
     let fx = m.take_effects();
     assert_eq!(states(&fx), [SessionState::SignedOut]);
-    assert_eq!(wakes(&fx), [None], "no session, no timer");
+    assert!(wakes(&fx).is_empty() && m.armed.is_none(), "no session, no timer");
     assert!(matches!(
         events(&fx)[..],
         [SessionEvent::RefreshFailed {
@@ -315,9 +317,8 @@ fn no_wake_ups_without_the_option_a_session_or_time_to_spare() {
     m.get_session(T0, opts(None, false));
     m.take_effects();
     finish(&mut m, T0, Ok(s(1, &[], 60_000.0)));
-    assert_eq!(
-        wakes(&m.take_effects()),
-        [None],
+    assert!(
+        wakes(&m.take_effects()).is_empty() && m.armed.is_none(),
         "born inside its window: no timer that fires at once"
     );
     let mut m = signed_in_with(None, true, HOUR);
