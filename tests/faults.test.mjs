@@ -40,7 +40,7 @@ after(async () => {
 /** A new browser context signed in through the app, with a client of `impl` ('wasm' or
  * 'js') created in the page with its default options and Backstage's own
  * OAuthRequestManager, whose pending requests are what the login dialog would show. */
-async function signedIn(impl, { clockOffsetMs = 0 } = {}) {
+async function signedIn(impl, { clockOffsetMs = 0, options = {} } = {}) {
   const context = await browser.newContext();
   if (clockOffsetMs) await context.clock.install({ time: Date.now() + clockOffsetMs });
   await context.route(`${APP}/e2e/ours.js`, r => r.fulfill({ body: pkg, contentType: 'text/javascript' }));
@@ -48,7 +48,7 @@ async function signedIn(impl, { clockOffsetMs = 0 } = {}) {
   const page = await context.newPage();
   await signInThroughTheUi(page, 'fault');
   await page.evaluate(
-    async ([impl, backend]) => {
+    async ([impl, backend, options]) => {
       const ours = await import('/e2e/ours.js');
       const js = await import('/e2e/reference.js');
       const oauthRequestApi = new js.OAuthRequestManager();
@@ -61,10 +61,13 @@ async function signedIn(impl, { clockOffsetMs = 0 } = {}) {
         provider: { id: 'oauth2', title: 'Demo', icon: () => null },
         environment: 'development',
         defaultScopes: ['openid', 'profile', 'email', 'offline_access'],
+        ...options,
       });
-      window.__client = { api, pending: () => pending };
+      let asked = 0;
+      oauthRequestApi.authRequest$().subscribe(requests => (asked += requests.length));
+      window.__client = { api, pending: () => pending, asked: () => asked };
     },
-    [impl, BACKEND],
+    [impl, BACKEND, options],
   );
   return { context, page };
 }
@@ -211,3 +214,52 @@ test('the fault matrix, as observed', () => {
   }
   assert.equal(rows.length, FAULTS.length);
 });
+
+// With `retry` (the recommended production setting), the faults a person should never
+// notice: the backend restarting, and a proxy answering 502 for a moment. Calls made
+// during the fault wait for the retries and resolve once it is over; nobody is asked to
+// sign in and the session survives. The same fault with the defaults, for comparison,
+// fails the calls, as 1.20.7 does.
+const RESILIENT = { retry: { attempts: 8, baseDelayMs: 500, maxDelayMs: 4000 }, requestTimeoutMs: 10_000 };
+
+for (const [label, inject, clear, outage] of [
+  ['the backend stopped for 3 s', () => stack.stopServer('backend'), () => stack.startServer('backend'), 3000],
+  ["a proxy's 502 page for 2 s", () => (proxy.fault = { mode: 'html' }), () => (proxy.fault = null), 2000],
+]) {
+  test(`retry: ${label} mid-session, calls made meanwhile resolve once it is over, no sign-in`, async () => {
+    const { context, page } = await signedIn('wasm', { options: RESILIENT });
+    try {
+      const first = await call(page);
+      assert.equal(first.kind, 'token');
+      await page.waitForTimeout(DUE_MS);
+      const failures = [];
+      const isRefresh = r => r.url().startsWith(`${BACKEND}/api/auth/oauth2/refresh`);
+      page.on('requestfailed', r => isRefresh(r) && failures.push('network error'));
+      page.on('response', r => isRefresh(r.request()) && r.status() !== 200 && failures.push(String(r.status())));
+      await inject();
+      const t0 = Date.now();
+      const calls = page.evaluate(() =>
+        Promise.all(
+          [
+            window.__client.api.getAccessToken(),
+            window.__client.api.getIdToken(),
+            window.__client.api.getBackstageIdentity(),
+          ].map(p => p.then(v => (typeof v === 'string' ? 'token' : v?.token ? 'identity' : 'none'), e => e.name)),
+        ),
+      );
+      await new Promise(r => setTimeout(r, outage));
+      await clear();
+      const outcomes = await calls;
+      const ms = Date.now() - t0;
+      console.log(`# retry through ${label}: ${outcomes.join(', ')} after ${ms} ms; /refresh failures seen: ${failures.join(', ')}`);
+      assert.deepEqual(outcomes, ['token', 'token', 'identity']);
+      assert.ok(failures.length >= 1, 'the fault was seen');
+      assert.equal(await page.evaluate(() => window.__client.asked()), 0, 'never asked to sign in');
+      const after = await call(page);
+      assert.equal(after.kind, 'token', 'the session survived');
+    } finally {
+      proxy.fault = null;
+      await context.close();
+    }
+  });
+}

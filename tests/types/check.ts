@@ -1,5 +1,5 @@
 // `tsc --noEmit` proof that the package's types are a drop-in for core-app-api's OAuth2.
-import { OAuth2 } from 'backstage-oauth2-wasm';
+import { OAuth2, type SessionEvent } from 'backstage-oauth2-wasm';
 import { OAuth2 as OriginalOAuth2 } from '@backstage/core-app-api';
 import type { AuthConnector, OAuth2Session, OAuth2CreateOptions } from '@backstage/core-app-api';
 import {
@@ -38,6 +38,32 @@ const api: typeof myAuthApiRef.T = OAuth2.create({
 // This package's one addition to the options, on either form.
 OAuth2.create({ discoveryApi, oauthRequestApi, crossTab: false });
 OAuth2.create({ authConnector: {} as AuthConnector<OAuth2Session>, crossTab: true, provider: { id: 'x', title: 'X', icon: () => null } });
+
+// The resilience options and the session events.
+const resilient = OAuth2.create({
+  discoveryApi,
+  oauthRequestApi,
+  retry: { attempts: 5, baseDelayMs: 500, maxDelayMs: 8000 },
+  requestTimeoutMs: 10_000,
+  proactiveRefresh: true,
+  popupBlocked: 'redirect',
+  flow: 'popup',
+});
+OAuth2.create({ authConnector: {} as AuthConnector<OAuth2Session>, retry: {}, proactiveRefresh: false });
+resilient.sessionEvents$().subscribe((e: SessionEvent) => {
+  if (e.type === 'refresh-failed' && !e.transient) {
+    const why: Error = e.error;
+    const attempt: number = e.attempt;
+    const next: Date | undefined = e.retryAt;
+    void [why, attempt, next];
+  } else if (e.type === 'refreshed') {
+    const from: 'this-tab' | 'other-tab' = e.origin;
+    const until: Date | undefined = e.expiresAt;
+    void [from, until];
+  }
+});
+// @ts-expect-error: only 'error' or 'redirect'
+OAuth2.create({ discoveryApi, oauthRequestApi, popupBlocked: 'close' });
 
 // Options typed for the original are accepted unchanged.
 declare const originalOptions: OAuth2CreateOptions;
