@@ -65,7 +65,7 @@ step "end to end: app + Backstage auth backend + oidc-provider on loopback, head
 step "end to end, new frontend system: app-next + Backstage auth backend + oidc-provider"
 (cd tests && node --test --test-reporter=spec e2e-next.test.mjs)
 
-step "fault matrix on the real stack: each fault with our client and 1.20.7's, default options"
+step "fault matrix on the real stack: each fault with our client and 1.20.7's, default options; then transient faults with retry"
 (cd tests && node --test --test-reporter=spec faults.test.mjs)
 
 step "no token leaks, foreign messages ignored, 200,000 hostile messages (real stack)"

@@ -216,7 +216,8 @@ test('the fault matrix, as observed', () => {
 });
 
 // With `retry` (the recommended production setting), the faults a person should never
-// notice: the backend restarting, and a proxy answering 502 for a moment. Calls made
+// notice: the backend restarting, a proxy answering 502 for a moment, connections dropped
+// halfway through the answer. Calls made
 // during the fault wait for the retries and resolve once it is over; nobody is asked to
 // sign in and the session survives. The same fault with the defaults, for comparison,
 // fails the calls, as 1.20.7 does.
@@ -225,6 +226,7 @@ const RESILIENT = { retry: { attempts: 8, baseDelayMs: 500, maxDelayMs: 4000 }, 
 for (const [label, inject, clear, outage] of [
   ['the backend stopped for 3 s', () => stack.stopServer('backend'), () => stack.startServer('backend'), 3000],
   ["a proxy's 502 page for 2 s", () => (proxy.fault = { mode: 'html' }), () => (proxy.fault = null), 2000],
+  ['connections cut mid-response for 2 s', () => (proxy.fault = { mode: 'cut' }), () => (proxy.fault = null), 2000],
 ]) {
   test(`retry: ${label} mid-session, calls made meanwhile resolve once it is over, no sign-in`, async () => {
     const { context, page } = await signedIn('wasm', { options: RESILIENT });
