@@ -56,6 +56,7 @@ test('five tabs whose session is due make one /refresh between them; 1.20.7 and 
 test('signing in in one tab signs in the signed-out tabs: SignedIn, then no popup and no request', async () => {
   const [a, b, d] = await tabs(3);
   for (const p of [b, d]) assert.deepEqual(await token(p, { optional: true }), { ok: '' });
+  await b.evaluate(() => (window.events = []) && c.api.sessionEvents$().subscribe(e => events.push(e.type)) && undefined);
   const before = backend.requests.length;
   await signIn(a);
   for (const p of [b, d]) {
@@ -70,6 +71,7 @@ test('signing in in one tab signs in the signed-out tabs: SignedIn, then no popu
     "tab A's own first refresh and popup: no /refresh in B or D",
   );
   assert.deepEqual(await states(b), ['SignedOut', 'SignedIn']);
+  assert.deepEqual(await b.evaluate(() => events), ['signed-in-elsewhere']);
 });
 
 test('signing out in one tab signs out every tab: SignedOut, optional calls answered without a request, and the page starts again', async () => {
@@ -79,6 +81,7 @@ test('signing out in one tab signs out every tab: SignedOut, optional calls answ
   // What B's app sees the moment the sign-out arrives, before its page starts again.
   await b.evaluate(() => {
     window.seen = [];
+    c.api.sessionEvents$().subscribe(e => console.log('event ' + e.type));
     c.api.sessionState$().subscribe(s => {
       if (s !== 'SignedOut') return;
       Promise.all([
@@ -89,11 +92,13 @@ test('signing out in one tab signs out every tab: SignedOut, optional calls answ
     });
   });
   const seen = new Promise(resolve => b.on('console', m => m.text().startsWith('seen ') && resolve(m.text())));
+  const told = new Promise(resolve => b.on('console', m => m.text().startsWith('event ') && resolve(m.text())));
   const restarted = b.waitForEvent('load');
   const started = Date.now();
   const before = refreshes();
   await call(a, () => c.api.signOut());
   assert.equal(await seen, 'seen ["",null,null]');
+  assert.equal(await told, 'event signed-out-elsewhere', 'sessionEvents$ tells the app why');
   assert.equal(refreshes(), before, 'no /refresh for the optional calls');
   await restarted;
   console.log(`# tab B started again ${Date.now() - started} ms after signOut() in tab A`);
