@@ -29,7 +29,7 @@ step "package build"
 scripts/build.sh
 
 step "browser tests (wasm-pack, headless Chromium)"
-# ChromeDriver has been seen (once in a dozen runs) to hang on loading the test page until its
+# ChromeDriver has been seen (once, on a clean-clone run) to hang on loading the test page until its
 # 300-second renderer timeout; the suite is run a second time only after such a failure, so
 # a test that fails fails twice.
 wasm_tests() { CHROMEDRIVER=/usr/bin/chromedriver wasm-pack --log-level warn test --headless --chrome --features direct; }
