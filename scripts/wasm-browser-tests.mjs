@@ -26,14 +26,19 @@ const files = process.argv.length > 2 ? process.argv.slice(2) : built();
 if (!files.length) throw new Error('no test wasm found');
 const browser = await launch();
 let failed = false;
-for (const [i, file] of files.entries()) {
-  const address = `127.0.0.1:${8300 + i}`;
+for (const file of files) {
+  // Port 0: the system picks a free one, which the runner prints.
   const server = spawn('wasm-bindgen-test-runner', [file], {
-    env: { ...process.env, NO_HEADLESS: '1', WASM_BINDGEN_TEST_ADDRESS: address },
+    env: { ...process.env, NO_HEADLESS: '1', WASM_BINDGEN_TEST_ADDRESS: '127.0.0.1:0' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  await new Promise((resolve, reject) => {
-    server.stdout.on('data', d => String(d).includes('http://') && resolve());
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    server.stdout.on('data', d => {
+      out += d;
+      const found = out.match(/http:\/\/127\.0\.0\.1:\d+/);
+      if (found) resolve(found[0]);
+    });
     server.on('exit', code => reject(new Error(`wasm-bindgen-test-runner exited with ${code}`)));
   });
   let report = null;
@@ -41,7 +46,7 @@ for (const [i, file] of files.entries()) {
     const context = await browser.newContext();
     const page = await context.newPage();
     try {
-      await page.goto(`http://${address}`, { timeout: 20_000 });
+      await page.goto(url, { timeout: 20_000 });
       await page.waitForFunction(() => /test result: /.test(document.body.innerText), null, { timeout: 120_000 });
       report = await page.evaluate(() => document.body.innerText);
     } catch (e) {

@@ -1,40 +1,13 @@
 // Package-level tests: the built npm package (pkg/index.js) and the JS original
 // (@backstage/core-app-api 1.20.7) run the same scenario in the same headless Chromium
 // against the same scripted backend; their observable behaviour must be identical.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { startBackend } from './harness/backend.mjs';
-import { startApp } from './harness/app.mjs';
-import { launch } from './harness/browser.mjs';
+import { useScriptedStack, run, backend, app, page, context } from './harness/scripted.mjs';
 
-let backend, app, browser, context, page;
-
-before(async () => {
-  backend = await startBackend();
-  app = await startApp(backend.origin);
-  browser = await launch();
-  context = await browser.newContext();
-  page = await context.newPage();
-});
-
-after(async () => {
-  await browser?.close();
-  await app?.close();
-  await backend?.close();
-});
-
-/** Runs `scenario(impl, args)` in a fresh page with a fresh backend script and cookie jar. */
-async function run(impl, scenario, { script = {}, args = {} } = {}) {
-  backend.reset();
-  Object.assign(backend.script, script);
-  await context.clearCookies();
-  await page.goto(app.origin + '/');
-  await page.waitForFunction('window.ready === true');
-  const result = await page.evaluate(scenario, { impl, args, app: app.origin, backend: backend.origin });
-  return { result, requests: backend.requests };
-}
+useScriptedStack();
 
 /** Runs the scenario on both clients, asserts they behave the same, returns ours. */
 async function same(scenario, opts = {}, normalize = x => x) {

@@ -2,39 +2,12 @@
 // `flow`) and `sessionEvents$()`, on the built package in headless Chromium against the
 // scripted backend; and, without them, that the same faults meet exactly 1.20.7's requests
 // and errors, side by side with the original.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBackend } from './harness/backend.mjs';
-import { startApp } from './harness/app.mjs';
-import { launch } from './harness/browser.mjs';
+import { useScriptedStack, run, backend, app, browser, context, page } from './harness/scripted.mjs';
 import { openTabs } from './harness/tabs.mjs';
 
-let backend, app, browser, context, page;
-
-before(async () => {
-  backend = await startBackend();
-  app = await startApp(backend.origin);
-  browser = await launch();
-  context = await browser.newContext();
-  page = await context.newPage();
-});
-
-after(async () => {
-  await browser?.close();
-  await app?.close();
-  await backend?.close();
-});
-
-/** Runs `scenario` in a fresh page of `impl` with a fresh backend script and cookie jar. */
-async function run(impl, scenario, { script = {}, args = {} } = {}) {
-  backend.reset();
-  Object.assign(backend.script, script);
-  await context.clearCookies();
-  await page.goto(app.origin + '/');
-  await page.waitForFunction('window.ready === true');
-  const result = await page.evaluate(scenario, { impl, args });
-  return { result, requests: backend.requests };
-}
+useScriptedStack();
 
 const refreshes = requests => requests.filter(r => r.path.endsWith('/refresh'));
 /** The gaps between consecutive requests, in ms. */
@@ -45,16 +18,13 @@ const RETRY = { retry: { attempts: 3, baseDelayMs: 200, maxDelayMs: 2000 } };
 test('503, 503, then a session: resolved after 3 requests with growing gaps and two refresh-failed events', async () => {
   const { result, requests } = await run(
     'wasm',
-    async args => {
-      const h = await import('/harness/page.js');
-      window.h = h;
-      const c = await h.signedIn(args.impl, args.args.options);
+    async () => {
       const token = await h.settle(c.api.getAccessToken());
       return { token, events: c.events, states: c.states };
     },
     {
       script: { sessionOver: { expiresInSeconds: 60 }, refreshSequence: [{ status: 503 }, { status: 503 }] },
-      args: { options: RETRY },
+      signedIn: RETRY,
     },
   );
   const tries = refreshes(requests).slice(1);
@@ -83,15 +53,12 @@ for (const [label, step] of [
   test(`${label}, then success: retried, resolved`, async () => {
     const { result, requests } = await run(
       'wasm',
-      async args => {
-        const h = await import('/harness/page.js');
-      window.h = h;
-      const c = await h.signedIn(args.impl, args.args.options);
+      async () => {
         return { token: await h.settle(c.api.getAccessToken()), events: c.events.map(e => e.type), states: c.states };
       },
       {
         script: { sessionOver: { expiresInSeconds: 60 }, refreshSequence: [step] },
-        args: { options: RETRY },
+        signedIn: RETRY,
       },
     );
     assert.equal(refreshes(requests).length, 3, 'the first of the page, then two tries');
@@ -104,15 +71,12 @@ for (const [label, step] of [
 test('401 is final: never retried, the session ends with a non-transient refresh-failed', async () => {
   const { result, requests } = await run(
     'wasm',
-    async args => {
-      const h = await import('/harness/page.js');
-      window.h = h;
-      const c = await h.signedIn(args.impl, args.args.options);
+    async () => {
       return { optional: await h.settle(c.api.getAccessToken(undefined, { optional: true })), events: c.events, states: c.states };
     },
     {
       script: { sessionOver: { expiresInSeconds: 60 }, refreshSequence: [{ status: 401 }] },
-      args: { options: RETRY },
+      signedIn: RETRY,
     },
   );
   assert.equal(refreshes(requests).length, 2);
@@ -125,15 +89,12 @@ test('401 is final: never retried, the session ends with a non-transient refresh
 test("Retry-After on a 503 replaces the computed wait", async () => {
   const { requests } = await run(
     'wasm',
-    async args => {
-      const h = await import('/harness/page.js');
-      window.h = h;
-      const c = await h.signedIn(args.impl, args.args.options);
+    async () => {
       return h.settle(c.api.getAccessToken());
     },
     {
       script: { sessionOver: { expiresInSeconds: 60 }, refreshSequence: [{ status: 503, retryAfter: 1 }] },
-      args: { options: { retry: { baseDelayMs: 10, maxDelayMs: 5000 } } },
+      signedIn: { retry: { baseDelayMs: 10, maxDelayMs: 5000 } },
     },
   );
   const [gap] = gaps(refreshes(requests).slice(1));
@@ -144,10 +105,7 @@ test("Retry-After on a 503 replaces the computed wait", async () => {
 test('every try failing: AuthConnectionError, the session kept and its valid token still served', async () => {
   const { result, requests } = await run(
     'wasm',
-    async args => {
-      const h = await import('/harness/page.js');
-      window.h = h;
-      const c = await h.signedIn(args.impl, args.args.options);
+    async () => {
       // A scope the session lacks needs a /refresh; the backend keeps failing.
       const more = await h.settle(c.api.getAccessToken('repo'));
       const cached = await h.settle(c.api.getAccessToken());
@@ -155,7 +113,7 @@ test('every try failing: AuthConnectionError, the session kept and its valid tok
     },
     {
       script: { refreshSequence: [{ status: 502 }, 'destroy', { status: 504 }] },
-      args: { options: RETRY },
+      signedIn: RETRY,
     },
   );
   assert.equal(refreshes(requests).length, 4, 'one of the page, then three tries');
@@ -170,17 +128,14 @@ test('every try failing: AuthConnectionError, the session kept and its valid tok
 test('a hanging /refresh is cut at requestTimeoutMs, then retried', async () => {
   const { result, requests } = await run(
     'wasm',
-    async args => {
-      const h = await import('/harness/page.js');
-      window.h = h;
-      const c = await h.signedIn(args.impl, args.args.options);
+    async () => {
       const t0 = performance.now();
       const alone = await h.settle(c.api.getAccessToken());
       return { alone, ms: Math.round(performance.now() - t0) };
     },
     {
       script: { sessionOver: { expiresInSeconds: 60 }, refreshSequence: ['hang'] },
-      args: { options: { requestTimeoutMs: 400 } },
+      signedIn: { requestTimeoutMs: 400 },
     },
   );
   console.log(`# a hanging /refresh with requestTimeoutMs 400: failed after ${result.ms} ms`);
@@ -193,15 +148,12 @@ test('a hanging /refresh is cut at requestTimeoutMs, then retried', async () => 
   assert.equal(refreshes(requests).length, 2);
   const retried = await run(
     'wasm',
-    async args => {
-      const h = await import('/harness/page.js');
-      window.h = h;
-      const c = await h.signedIn(args.impl, args.args.options);
+    async () => {
       return h.settle(c.api.getAccessToken());
     },
     {
       script: { sessionOver: { expiresInSeconds: 60 }, refreshSequence: ['hang'] },
-      args: { options: { requestTimeoutMs: 400, ...RETRY } },
+      signedIn: { requestTimeoutMs: 400, ...RETRY },
     },
   );
   assert.deepEqual(retried.result, { ok: 'access-token-103' });
@@ -210,13 +162,10 @@ test('a hanging /refresh is cut at requestTimeoutMs, then retried', async () => 
 test('a hanging /logout is cut at requestTimeoutMs: AuthConnectionError, never retried', async () => {
   const { result, requests } = await run(
     'wasm',
-    async args => {
-      const h = await import('/harness/page.js');
-      window.h = h;
-      const c = await h.signedIn(args.impl, args.args.options);
+    async () => {
       return h.settle(c.api.signOut());
     },
-    { args: { options: { requestTimeoutMs: 300, ...RETRY } }, script: { logoutHang: true } },
+    { signedIn: { requestTimeoutMs: 300, ...RETRY }, script: { logoutHang: true } },
   );
   assert.deepEqual(result.err, { name: 'AuthConnectionError', message: 'Logout request failed, TimeoutError: signal timed out', status: undefined });
   assert.equal(requests.filter(r => r.path.endsWith('/logout')).length, 1);
@@ -243,16 +192,13 @@ test('without the options, the same faults meet exactly 1.20.7’s requests and 
 test('proactiveRefresh: a background /refresh when the session enters its refresh window, with no call', async () => {
   const { result, requests } = await run(
     'wasm',
-    async args => {
-      const h = await import('/harness/page.js');
-      window.h = h;
-      const c = await h.signedIn(args.impl, args.args.options);
+    async () => {
       // The session expires in 181 s: its window opens in about a second.
       await h.sleep(2000);
       const token = await h.settle(c.api.getAccessToken());
       return { token, events: c.events.map(e => [e.type, e.origin]) };
     },
-    { script: { popupOver: { expiresInSeconds: 181 } }, args: { options: { proactiveRefresh: true } } },
+    { script: { popupOver: { expiresInSeconds: 181 } }, signedIn: { proactiveRefresh: true } },
   );
   assert.equal(refreshes(requests).length, 2, 'the page’s first, then the background one');
   assert.deepEqual(result.token, { ok: 'access-token-102' }, 'the call is served by the background refresh');
@@ -266,19 +212,16 @@ for (const [label, fire] of [
   test(`proactiveRefresh: a session already in its window is refreshed on ${label}`, async () => {
     const { result, requests } = await run(
       'wasm',
-      async args => {
-        const h = await import('/harness/page.js');
-      window.h = h;
-      const c = await h.signedIn(args.impl, args.args.options);
+      async ({ args }) => {
         const before = c.events.length;
-        (0, eval)(args.args.fire)();
+        (0, eval)(args.fire)();
         await h.sleep(300);
         return c.events.slice(before).map(e => e.type);
       },
       {
         // Born inside its window (100 s left): no timer, only the wake-up.
         script: { popupOver: { expiresInSeconds: 100 } },
-        args: { options: { proactiveRefresh: true }, fire: `(${fire})` },
+        signedIn: { proactiveRefresh: true }, args: { fire: `(${fire})` },
       },
     );
     assert.equal(refreshes(requests).length, 2);
@@ -289,15 +232,12 @@ for (const [label, fire] of [
 test('without proactiveRefresh nothing runs in the background', async () => {
   const { requests } = await run(
     'wasm',
-    async args => {
-      const h = await import('/harness/page.js');
-      window.h = h;
-      await h.signedIn(args.impl, args.args.options);
+    async () => {
       window.dispatchEvent(new Event('online'));
       document.dispatchEvent(new Event('visibilitychange'));
       await h.sleep(2000);
     },
-    { script: { popupOver: { expiresInSeconds: 181 } }, args: {} },
+    { script: { popupOver: { expiresInSeconds: 181 } }, signedIn: {} },
   );
   assert.equal(refreshes(requests).length, 1);
 });

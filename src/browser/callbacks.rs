@@ -153,37 +153,6 @@ fn new_callback(f: Rc<dyn Fn(JsValue) -> JsValue>) -> (Function, u32) {
     (bound_token(token), token)
 }
 
-/// A JS function that runs `f(firstArgument)` on its first call and returns what `f`
-/// returns; later calls do nothing. For a task handed to an API that wants its value
-/// (a Web Lock's callback returns the promise the lock is held for).
-pub fn once(f: impl FnOnce(JsValue) -> JsValue + 'static) -> Function {
-    let f = RefCell::new(Some(f));
-    let token = Rc::new(Cell::new(0));
-    let me = token.clone();
-    let (function, t) = callback(move |a| {
-        let taken = f.borrow_mut().take();
-        match taken {
-            Some(f) => {
-                forget(me.get());
-                f(a)
-            }
-            None => JsValue::UNDEFINED,
-        }
-    });
-    token.set(t);
-    function
-}
-
-/// Runs `k` once `ms` milliseconds have passed (`setTimeout`), or never where there is no
-/// timer.
-pub fn after(ms: f64, k: impl FnOnce() + 'static) {
-    let f = once(move |_| {
-        k();
-        JsValue::UNDEFINED
-    });
-    let _ = js::call_method(&js::global(), "setTimeout", &[&f, &JsValue::from_f64(ms)]);
-}
-
 /// Drops a [`callback`]; calls of its function after this do nothing.
 pub fn forget(token: u32) {
     REGISTRY.0.slots.borrow_mut().retain(|(t, _)| *t != token);
