@@ -19,6 +19,12 @@ export type DirectAuthConnectorOptions = {
   tokenEndpoint?: string;
   jwksUri?: string;
   endSessionEndpoint?: string;
+  /** With explicit endpoints: the provider's PAR endpoint (RFC 9126), whether it requires
+   * PAR, and whether it sends `iss` in every authorization response (RFC 9207). Discovery
+   * reads them from the provider's document. */
+  pushedAuthorizationRequestEndpoint?: string;
+  requirePushedAuthorizationRequests?: boolean;
+  authorizationResponseIssParameterSupported?: boolean;
   /** Leeway for `exp` and `iat`, in seconds (default 60). */
   clockSkewSeconds?: number;
   /** The claim naming the user (default `preferred_username`, else `sub`) and the namespace. */
@@ -35,6 +41,13 @@ export type DirectAuthConnectorOptions = {
   userinfoEndpoint?: string;
   /** How long a silent (prompt=none) sign-in after a reload may take, in ms (default 10000). */
   silentTimeoutMs?: number;
+  /** Sender-constrained tokens (DPoP, RFC 9449): a non-extractable P-256 key, kept in this
+   * connector's memory, signs a proof for every token, PAR and userinfo request; the
+   * provider binds the refresh token (and, where it does, the access token) to the key. */
+  dpop?: boolean;
+  /** Push every authorization request first (PAR, RFC 9126); on by itself when the provider
+   * requires it (`require_pushed_authorization_requests`). */
+  par?: boolean;
 };
 
 /** A Backstage AuthConnector that signs in straight at an OpenID Connect provider. */
@@ -49,6 +62,10 @@ export declare class DirectAuthConnector implements AuthConnector<OAuth2Session>
   refreshSession(options?: { scopes: Set<string> }): Promise<OAuth2Session>;
   /** Forgets the tokens; with `endSession`, leaves for the provider's end-session endpoint. */
   removeSession(): Promise<void>;
+  /** A DPoP proof (the `DPoP` header) for an app's own request to an API that takes the
+   * DPoP-bound access token as `Authorization: DPoP <accessToken>`; `nonce` is the API's
+   * `DPoP-Nonce` when it asked for one. Rejects with a TypeError without `dpop: true`. */
+  createDpopProof(options: { method: string; url: string; accessToken?: string; nonce?: string }): Promise<string>;
   free(): void;
 }
 

@@ -3,17 +3,20 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { createHash, randomUUID } from 'node:crypto';
+import { EmbeddedJWK, SignJWT, calculateJwkThumbprint, createRemoteJWKSet, exportJWK, generateKeyPair, jwtVerify } from 'jose';
 import { launch } from './harness/browser.mjs';
 import { bundleReference } from './harness/app.mjs';
-import { startStack, APP, BACKEND, IDP } from '../www/stack.mjs';
+import { startStack, APP, BACKEND, IDP, IDP_STRICT } from '../www/stack.mjs';
 
 const root = new URL('../', import.meta.url);
 const direct = readFileSync(new URL('pkg/direct.js', root));
 let stack, browser, context;
+/** What the providers print: one line per token grant. */
+const idpLog = [];
 
 before(async () => {
-  stack = await startStack({ direct: true });
+  stack = await startStack({ direct: true, strictIdp: true, log: line => idpLog.push(line) });
   browser = await launch();
   context = await browser.newContext();
   await context.route(`${APP}/e2e/direct.js`, route => route.fulfill({ body: direct, contentType: 'text/javascript' }));
@@ -45,7 +48,7 @@ async function login(popup, user) {
   }
 }
 
-/** Runs `fn(connector)` in the page with a connector from pkg/direct.js. */
+/** Runs `fn(connector, settle)` in the page with a connector from pkg/direct.js. */
 const withConnector = (page, fn, extra = {}) =>
   page.evaluate(
     async ([fn, idp, app, extra]) => {
@@ -58,9 +61,9 @@ const withConnector = (page, fn, extra = {}) =>
   );
 
 /** A sign-in through the connector in `page`, answering the popup as `user`. */
-async function connectorSignIn(page, user, fn, extra) {
+async function connectorSignIn(page, user, fn, extra, ctx = context) {
   const [popup, result] = await Promise.all([
-    context.waitForEvent('page').then(async p => (await login(p, user), p)),
+    ctx.waitForEvent('page').then(async p => (await login(p, user), p)),
     withConnector(page, fn, extra),
   ]);
   return { popup, result };
@@ -417,6 +420,214 @@ test('sign-out ends the provider session (RP-initiated logout with id_token_hint
   await page.waitForURL(`${APP}/`);
   await page.getByText('Sign in with the demo OpenID Connect provider').waitFor();
   await page.close();
+});
+
+/** The DPoP proofs `page` sends to the provider, as { url, method, proof, authorization }. */
+function proofsOf(page) {
+  const seen = [];
+  page.on('request', r => {
+    const h = r.headers();
+    if (r.url().startsWith(IDP) && h.dpop) seen.push({ url: r.url(), method: r.method(), proof: h.dpop, authorization: h.authorization });
+  });
+  return seen;
+}
+
+/** Checks one proof as RFC 9449 4.3 asks a server to, and returns its claims. */
+async function checkProof({ proof, url, method }, accessToken) {
+  const { payload, protectedHeader } = await jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: ['ES256'] });
+  assert.deepEqual(Object.keys(protectedHeader.jwk).sort(), ['crv', 'kty', 'x', 'y'], 'the public key only');
+  assert.equal(payload.htm, method);
+  assert.equal(payload.htu, url.split('?')[0]);
+  assert.ok(Math.abs(payload.iat - Date.now() / 1000) < 60);
+  if (accessToken) assert.equal(payload.ath, createHash('sha256').update(accessToken).digest('base64url'));
+  return { payload, jkt: await calculateJwkThumbprint(protectedHeader.jwk) };
+}
+
+/** A token request from outside the browser, with a proof of another key when `key` is
+ * given (answering the provider's nonce demand once). */
+async function tokenRequestFromOutside(refreshToken, key) {
+  const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'backstage-direct-dpop' });
+  const send = async nonce => {
+    const headers = { 'content-type': 'application/x-www-form-urlencoded' };
+    if (key) {
+      const claims = { htm: 'POST', htu: `${IDP}/token`, jti: randomUUID(), iat: Math.floor(Date.now() / 1000), ...(nonce && { nonce }) };
+      headers.dpop = await new SignJWT(claims).setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk: await exportJWK(key.publicKey) }).sign(key.privateKey);
+    }
+    return fetch(`${IDP}/token`, { method: 'POST', headers, body });
+  };
+  let response = await send();
+  if (key && response.headers.get('dpop-nonce')) response = await send(response.headers.get('dpop-nonce'));
+  return { status: response.status, body: await response.json() };
+}
+
+test('dpop: sign-in, refresh and userinfo with DPoP-bound tokens; the refresh token is refused without the key', async () => {
+  const page = await context.newPage();
+  await page.goto(APP + '/blank');
+  const proofs = proofsOf(page);
+  const seen = await authorizationRequests(context, IDP);
+  const answers = [];
+  page.on('response', async r => r.url() === `${IDP}/token` && r.status() === 200 && answers.push(await r.json()));
+  const grants = idpLog.length;
+  const fn = async (connector, settle) => {
+    const s = await settle(connector.createSession({ scopes: new Set(['openid', 'profile', 'email', 'offline_access']) }));
+    if (s.err) return s;
+    const r = await settle(connector.refreshSession({ scopes: new Set(['openid', 'profile', 'email', 'offline_access']) }));
+    if (r.err) return r;
+    // An app's own call to a DPoP-protected API: the proof, and once more with the nonce
+    // the server asks for.
+    const me = 'http://127.0.0.1:7011/me';
+    const accessToken = r.ok.providerInfo.accessToken;
+    const call = async nonce => {
+      const proof = await connector.createDpopProof({ method: 'GET', url: me, accessToken, nonce });
+      return fetch(me, { headers: { authorization: `DPoP ${accessToken}`, dpop: proof } });
+    };
+    let api = await call();
+    const asked = api.status === 401 ? api.headers.get('dpop-nonce') : null;
+    if (asked) api = await call(asked);
+    return { profile: s.ok.profile, accessToken, refreshed: r.ok.providerInfo.accessToken !== s.ok.providerInfo.accessToken, api: api.status, me: await api.json(), asked: !!asked };
+  };
+  const { result } = await connectorSignIn(page, 'erin', fn, { clientId: 'backstage-direct-dpop', dpop: true, profile: 'userinfo' });
+  assert.ok(!result.err, JSON.stringify(result.err));
+  assert.equal(result.profile.email, 'erin@example.test', 'the profile from userinfo, called with a proof');
+  assert.ok(result.refreshed);
+  assert.deepEqual([result.api, result.me.sub], [200, 'erin'], 'createDpopProof made a proof the API accepts');
+  console.log(`# dpop: the API asked createDpopProof's caller for a nonce: ${result.asked}`);
+
+  // The provider saw and accepted a proof on each grant, and bound the tokens to the key.
+  const granted = idpLog.slice(grants).filter(l => l.includes('grant '));
+  assert.deepEqual(granted.map(l => l.replace(/^\[idp\] /, '')), ['grant authorization_code backstage-direct-dpop dpop', 'grant refresh_token backstage-direct-dpop dpop']);
+  assert.deepEqual(answers.map(a => a.token_type), ['DPoP', 'DPoP']);
+  const tokenProofs = proofs.filter(p => p.url === `${IDP}/token`);
+  const jkts = new Set();
+  const jtis = new Set();
+  for (const p of tokenProofs) {
+    const { payload, jkt } = await checkProof(p);
+    jkts.add(jkt);
+    jtis.add(payload.jti);
+  }
+  // The code exchange is refused once for want of a nonce and sent again with it; the
+  // refresh uses the nonce it left.
+  assert.deepEqual(
+    (await Promise.all(tokenProofs.map(p => checkProof(p)))).map(({ payload }) => !!payload.nonce),
+    [false, true, true],
+  );
+  assert.equal(jtis.size, tokenProofs.length, 'a new jti on every proof');
+  assert.equal(jkts.size, 1, 'one key for the whole session');
+  const userinfo = proofs.filter(p => p.url === `${IDP}/me` && p.authorization?.startsWith('DPoP '));
+  assert.ok(userinfo.length >= 1, 'userinfo was called with the DPoP scheme and a proof');
+  await checkProof(userinfo.at(-1), userinfo.at(-1).authorization.slice(5));
+  const [jkt] = jkts;
+  assert.equal(seen.front[0].searchParams.get('dpop_jkt'), jkt, 'the code is bound to the same key (RFC 9449 10)');
+
+  // Stolen tokens are useless without the key: the access token as a bearer token, and the
+  // refresh token replayed without a proof or with another key's.
+  const bearer = await fetch(`${IDP}/me`, { headers: { authorization: `Bearer ${result.accessToken}` } });
+  assert.equal(bearer.status, 401, 'a DPoP-bound access token is refused as a bearer token');
+  const refreshToken = answers.at(-1).refresh_token;
+  assert.ok(refreshToken, 'the provider issued a refresh token');
+  const bare = await tokenRequestFromOutside(refreshToken);
+  assert.equal(bare.status, 400, JSON.stringify(bare.body));
+  const otherKey = await generateKeyPair('ES256');
+  const foreign = await tokenRequestFromOutside(refreshToken, otherKey);
+  assert.equal(foreign.status, 400, JSON.stringify(foreign.body));
+  console.log(`# dpop: the refresh token replayed without the key: ${bare.body.error}; with another key: ${foreign.body.error}`);
+  await seen.stop();
+  await page.close();
+});
+
+test('dpop: a connector without the option is refused by a client that requires DPoP', async () => {
+  const page = await context.newPage();
+  await page.goto(APP + '/blank');
+  const once = async (connector, settle) => {
+    const r = await settle(connector.createSession({ scopes: new Set(['openid']) }));
+    return r.err ? r : { ok: true };
+  };
+  const { result } = await connectorSignIn(page, 'erin', once, { clientId: 'backstage-direct-dpop' });
+  assert.equal(result.err?.name, 'AuthenticationError', JSON.stringify(result));
+  const without = await withConnector(page, async connector => connector.createDpopProof({ method: 'GET', url: 'http://x/' }).then(() => 'made', e => e.name));
+  assert.equal(without, 'TypeError', 'createDpopProof needs dpop: true');
+  await page.close();
+});
+
+test("rejects an authorization response whose iss is another provider's (RFC 9207), naming the check", async () => {
+  const page = await context.newPage();
+  await page.goto(APP + '/blank');
+  const once = async (connector, settle) => {
+    const r = await settle(connector.createSession({ scopes: new Set(['openid']) }));
+    return r.err ? r : { ok: true };
+  };
+  // A first sign-in leaves a provider session and consent, so that the next authorization
+  // request is answered at once with a redirect to the callback.
+  assert.deepEqual((await connectorSignIn(page, 'carol', once)).result, { ok: true });
+  // That redirect, with `iss` changed on the way (Playwright does not route a redirected
+  // request itself).
+  const rewrite = async route => {
+    const response = await route.fetch({ maxRedirects: 0 });
+    const location = response.headers().location;
+    if (!location?.startsWith(`${APP}/direct-callback.html?`)) return route.fulfill({ response });
+    const url = new URL(location);
+    assert.equal(url.searchParams.get('iss'), IDP, 'oidc-provider sends iss');
+    url.searchParams.set('iss', 'http://127.0.0.1:7099');
+    return route.fulfill({ response, headers: { ...response.headers(), location: url.href } });
+  };
+  await context.route(`${IDP}/auth?*`, rewrite);
+  const { result } = await connectorSignIn(page, 'carol', once);
+  await context.unroute(`${IDP}/auth?*`, rewrite);
+  assert.equal(result.err?.name, 'AuthenticationError', JSON.stringify(result));
+  assert.equal(result.err.check, 'iss');
+  await page.close();
+});
+
+/** The authorization requests the sign-in windows of `ctx` open at `idp` (seen by a route:
+ * a popup's first navigation fires no request event), and the pushed ones. */
+async function authorizationRequests(ctx, idp) {
+  const seen = { front: [], pushed: [] };
+  await ctx.route(`${idp}/auth?*`, route => {
+    const url = new URL(route.request().url());
+    // The app's page behind /blank signs in silently (prompt=none) in a frame of its own.
+    if (url.searchParams.get('prompt') !== 'none') seen.front.push(url);
+    return route.continue();
+  });
+  ctx.on('request', r => {
+    if (r.url() === `${idp}/request` && r.method() === 'POST') seen.pushed.push(new URLSearchParams(r.postData() ?? ''));
+  });
+  seen.stop = () => ctx.unroute(`${idp}/auth?*`);
+  return seen;
+}
+
+const signInOnce = async (connector, settle) => {
+  const s = await settle(connector.createSession({ scopes: new Set(['openid', 'profile', 'email']) }));
+  return s.err ? s : { user: s.ok.backstageIdentity.identity.userEntityRef };
+};
+
+test('par: true pushes the authorization request; the window carries only client_id and request_uri', async () => {
+  const page = await context.newPage();
+  await page.goto(APP + '/blank');
+  const seen = await authorizationRequests(context, IDP);
+  const { result } = await connectorSignIn(page, 'frank', signInOnce, { par: true });
+  assert.match(result.user, /^user:default\//);
+  assert.deepEqual([...seen.front[0].searchParams.keys()], ['client_id', 'request_uri']);
+  assert.match(seen.front[0].searchParams.get('request_uri'), /^urn:ietf:params:oauth:request_uri:/);
+  const pushed = seen.pushed[0];
+  assert.equal(pushed.get('code_challenge_method'), 'S256');
+  assert.ok(pushed.get('state') && pushed.get('nonce') && pushed.get('code_challenge'));
+  await seen.stop();
+  await page.close();
+});
+
+test('a provider that requires PAR gets pushed requests without the option, and sign-in works', async () => {
+  const ctx = await browser.newContext();
+  await ctx.route(`${APP}/e2e/direct.js`, route => route.fulfill({ body: direct, contentType: 'text/javascript' }));
+  const page = await ctx.newPage();
+  await page.goto(APP + '/blank');
+  const discovery = await (await fetch(`${IDP_STRICT}/.well-known/openid-configuration`)).json();
+  assert.equal(discovery.require_pushed_authorization_requests, true);
+  const seen = await authorizationRequests(ctx, IDP_STRICT);
+  const { result } = await connectorSignIn(page, 'grace', signInOnce, { issuer: IDP_STRICT }, ctx);
+  assert.deepEqual(result, { user: 'user:default/grace' });
+  assert.equal(seen.pushed.length, 1);
+  assert.deepEqual([...seen.front[0].searchParams.keys()], ['client_id', 'request_uri']);
+  await ctx.close();
 });
 
 test('full-page redirect flow: leaves for the provider, completes when the app loads again', async () => {

@@ -12,6 +12,8 @@ const www = new URL('.', import.meta.url).pathname;
 export const APP = 'http://127.0.0.1:3000';
 export const BACKEND = 'http://127.0.0.1:7007';
 export const IDP = 'http://127.0.0.1:7011';
+/** A second provider, for the tests, that takes only pushed authorization requests. */
+export const IDP_STRICT = 'http://127.0.0.1:7012';
 
 async function waitFor(url, what, child) {
   for (let i = 0; i < 300; i++) {
@@ -76,8 +78,9 @@ async function assertFree(url) {
  * 'app-next' (the new frontend system, backend mode only). For the fault tests,
  * `backendPort` moves the backend behind a proxy the caller runs on :7007 (the backend
  * still calls itself :7007, as behind a reverse proxy), and `idpStore` gives the IdP a
- * file to keep its grants in across restarts. The result can stop and start the backend
- * and the IdP on their own. */
+ * file to keep its grants in across restarts; `strictIdp` starts a second provider at
+ * IDP_STRICT that requires PAR. The result can stop and start the backend and the IdP on
+ * their own. */
 export async function startStack({
   tokenTtl = 3600,
   direct = false,
@@ -85,17 +88,23 @@ export async function startStack({
   app: appPackage = 'app',
   backendPort = 7007,
   idpStore,
+  strictIdp = false,
   log = () => {},
 } = {}) {
   const dist = join(www, 'packages', appPackage, 'dist');
   if (!existsSync(join(dist, 'index.html'))) throw new Error(`build the app first: www/packages/${appPackage}/dist is missing`);
   const backendAt = `http://127.0.0.1:${backendPort}`;
-  for (const url of [APP, backendAt, IDP]) await assertFree(url);
+  for (const url of [APP, backendAt, IDP, ...(strictIdp ? [IDP_STRICT] : [])]) await assertFree(url);
   const servers = {
     idp: {
       start: () => run('idp', ['src/index.js'], join(www, 'packages/idp'), { IDP_TOKEN_TTL: String(tokenTtl), ...(idpStore && { IDP_STORE: idpStore }) }, log),
       ready: `${IDP}/.well-known/openid-configuration`,
       what: 'the identity provider',
+    },
+    'idp-strict': {
+      start: () => run('idp-strict', ['src/index.js'], join(www, 'packages/idp'), { IDP_PORT: '7012', IDP_REQUIRE_PAR: '1' }, log),
+      ready: `${IDP_STRICT}/.well-known/openid-configuration`,
+      what: 'the strict identity provider',
     },
     backend: {
       start: () =>
@@ -116,7 +125,7 @@ export async function startStack({
       await new Promise(r => child.once('exit', r));
     }
   };
-  const names = direct ? ['idp'] : ['idp', 'backend'];
+  const names = [...(direct ? ['idp'] : ['idp', 'backend']), ...(strictIdp ? ['idp-strict'] : [])];
   const stop = async () => {
     for (const name of names) await stopServer(name);
     await new Promise(r => app?.close(r) ?? r());

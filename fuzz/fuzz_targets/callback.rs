@@ -1,18 +1,22 @@
 //! Direct mode's authorization response (the callback page's query): any string, and
 //! queries built from arbitrary pairs, checked against a model of the rule (the `state`
-//! decides before anything else; the last of repeated parameters counts).
+//! decides before anything else, `iss` next; the last of repeated parameters counts).
 #![no_main]
 use arbitrary::{Arbitrary, Unstructured};
-use backstage_oauth2_wasm::core::oidc::{authorization_code, CallbackError};
+use backstage_oauth2_wasm::core::oidc::{authorization_code, CallbackError, IssuerRule};
 use backstage_oauth2_wasm::core::query::encode_uri_component;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|bytes: &[u8]| {
     let mut u = Unstructured::new(bytes);
     let expected = String::from(*u.choose(&["s1", "s2"]).unwrap_or(&"s1"));
+    let rule = IssuerRule {
+        issuer: "http://idp",
+        required: u.arbitrary().unwrap_or(false),
+    };
     if u.ratio(1, 4).unwrap_or(false) {
         let query = String::arbitrary(&mut u).unwrap_or_default();
-        if let Ok(code) = authorization_code(&query, &expected) {
+        if let Ok(code) = authorization_code(&query, &expected, rule) {
             assert!(
                 query.contains("state=") && query.contains("code="),
                 "{query:?} gave {code:?}"
@@ -30,6 +34,8 @@ fuzz_target!(|bytes: &[u8]| {
         );
         let value = if key == "state" && u.ratio(2, 3).unwrap_or(false) {
             expected.clone()
+        } else if key == "iss" && u.ratio(2, 3).unwrap_or(false) {
+            String::from(rule.issuer)
         } else {
             backstage_oauth2_wasm_fuzz::text(&mut u, &specials).unwrap_or_default()
         };
@@ -43,6 +49,8 @@ fuzz_target!(|bytes: &[u8]| {
     }
     let model = if last.get("state") != Some(&expected) {
         Err(CallbackError::State)
+    } else if last.get("iss").map_or(rule.required, |iss| iss != rule.issuer) {
+        Err(CallbackError::Issuer)
     } else if let Some(error) = last.get("error") {
         Err(CallbackError::Provider(match last.get("error_description") {
             Some(d) => format!("{error}: {d}"),
@@ -51,5 +59,5 @@ fuzz_target!(|bytes: &[u8]| {
     } else {
         last.get("code").cloned().ok_or(CallbackError::NoCode)
     };
-    assert_eq!(authorization_code(&query, &expected), model, "{query}");
+    assert_eq!(authorization_code(&query, &expected, rule), model, "{query}");
 });

@@ -25,6 +25,9 @@ impl Record for JsRecord {
     fn number(&self) -> Option<f64> {
         self.0.as_f64()
     }
+    fn boolean(&self) -> Option<bool> {
+        self.0.as_bool()
+    }
     fn is_object(&self) -> bool {
         self.0.is_object()
     }

@@ -4,6 +4,8 @@
 pub mod crosstab;
 #[cfg(feature = "direct")]
 pub mod discovery;
+#[cfg(feature = "direct")]
+pub mod dpop;
 pub mod expiry;
 pub mod manager;
 #[cfg(feature = "direct")]

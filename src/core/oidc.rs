@@ -227,20 +227,35 @@ pub fn select_key<R: Record>(jwks: &R, header: &JwtHeader) -> Result<R, IdTokenE
 pub enum CallbackError {
     /// `state` is missing or belongs to another sign-in: forged, replayed, or mixed up.
     State,
+    /// `iss` names another provider, or is missing from a provider that sends it (RFC 9207):
+    /// a mix-up attack, the answer of one provider passed off as another's.
+    Issuer,
     /// The provider refused (`error`, with its `error_description` when given).
     Provider(String),
     NoCode,
 }
 
+/// Which `iss` an authorization response must carry (RFC 9207 2.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IssuerRule<'a> {
+    /// The issuer the request went to.
+    pub issuer: &'a str,
+    /// The provider advertises `authorization_response_iss_parameter_supported`: a response
+    /// without `iss` is refused.
+    pub required: bool,
+}
+
 /// The `code` of an authorization response, once its `state` is the one this sign-in sent
-/// (RFC 6749 10.12). The state is checked before anything else, the provider's error included,
-/// so that a forged response cannot even inject a message.
-pub fn authorization_code(query: &str, expected_state: &str) -> Result<String, CallbackError> {
-    let (mut code, mut state, mut error, mut description) = (None, None, None, None);
+/// (RFC 6749 10.12) and its `iss` the provider's (RFC 9207). The state is checked before
+/// anything else, the provider's error included, so that a forged response cannot even
+/// inject a message; `iss` next, since error responses carry it too.
+pub fn authorization_code(query: &str, expected_state: &str, issuer: IssuerRule<'_>) -> Result<String, CallbackError> {
+    let (mut code, mut state, mut iss, mut error, mut description) = (None, None, None, None, None);
     for (k, v) in oauth2::url::form_urlencoded::parse(query.trim_start_matches('?').as_bytes()) {
         let slot = match k.as_ref() {
             "code" => &mut code,
             "state" => &mut state,
+            "iss" => &mut iss,
             "error" => &mut error,
             "error_description" => &mut description,
             _ => continue,
@@ -249,6 +264,12 @@ pub fn authorization_code(query: &str, expected_state: &str) -> Result<String, C
     }
     if state.as_deref() != Some(expected_state) {
         return Err(CallbackError::State);
+    }
+    // Simple string comparison (RFC 3986 6.2.1), as the RFC asks: no normalisation.
+    match iss.as_deref() {
+        Some(iss) if iss != issuer.issuer => return Err(CallbackError::Issuer),
+        None if issuer.required => return Err(CallbackError::Issuer),
+        _ => {}
     }
     if let Some(error) = error {
         return Err(CallbackError::Provider(match description {
@@ -354,22 +375,30 @@ mod tests {
         assert_eq!(validate(&c, &expected(1500.0)), Err(IdTokenError::AuthorizedParty));
     }
 
+    /// A provider that does not advertise RFC 9207, and the `iss` it sent, if any.
+    const ANY: IssuerRule<'static> = IssuerRule {
+        issuer: "http://idp",
+        required: false,
+    };
+    const REQUIRED: IssuerRule<'static> = IssuerRule {
+        issuer: "http://idp",
+        required: true,
+    };
+
     #[test]
     fn takes_the_code_only_with_this_sign_ins_state() {
-        assert_eq!(authorization_code("?code=c1&state=s1&iss=x", "s1"), Ok("c1".into()));
-        assert_eq!(authorization_code("code=c%2F1&state=s1", "s1"), Ok("c/1".into()));
+        let code = |q: &str, state: &str| authorization_code(q, state, ANY);
+        assert_eq!(code("?code=c1&state=s1&iss=http%3A%2F%2Fidp", "s1"), Ok("c1".into()));
+        assert_eq!(code("code=c%2F1&state=s1", "s1"), Ok("c/1".into()));
+        assert_eq!(code("?code=c1&state=old", "s1"), Err(CallbackError::State));
+        assert_eq!(code("?code=c1", "s1"), Err(CallbackError::State));
         assert_eq!(
-            authorization_code("?code=c1&state=old", "s1"),
-            Err(CallbackError::State)
-        );
-        assert_eq!(authorization_code("?code=c1", "s1"), Err(CallbackError::State));
-        assert_eq!(
-            authorization_code("?error=access_denied&state=evil&error_description=x", "s1"),
+            code("?error=access_denied&state=evil&error_description=x", "s1"),
             Err(CallbackError::State),
             "a forged error is refused like a forged code"
         );
         assert_eq!(
-            authorization_code(
+            code(
                 "?error=login_required&error_description=End-User+authentication+is+required&state=s1",
                 "s1"
             ),
@@ -378,10 +407,49 @@ mod tests {
             ))
         );
         assert_eq!(
-            authorization_code("?error=access_denied&state=s1", "s1"),
+            code("?error=access_denied&state=s1", "s1"),
             Err(CallbackError::Provider("access_denied".into()))
         );
-        assert_eq!(authorization_code("?state=s1", "s1"), Err(CallbackError::NoCode));
+        assert_eq!(code("?state=s1", "s1"), Err(CallbackError::NoCode));
+    }
+
+    #[test]
+    fn refuses_an_answer_from_another_issuer() {
+        // RFC 9207 2.4: a present `iss` must match, whatever the provider advertises.
+        for rule in [ANY, REQUIRED] {
+            let code = |q: &str| authorization_code(q, "s1", rule);
+            assert_eq!(code("?code=c1&state=s1&iss=http%3A%2F%2Fidp"), Ok("c1".into()));
+            assert_eq!(
+                code("?code=c1&state=s1&iss=http%3A%2F%2Fevil"),
+                Err(CallbackError::Issuer)
+            );
+            // Simple string comparison: a trailing slash or another case is another issuer.
+            assert_eq!(
+                code("?code=c1&state=s1&iss=http%3A%2F%2Fidp%2F"),
+                Err(CallbackError::Issuer)
+            );
+            assert_eq!(
+                code("?code=c1&state=s1&iss=HTTP%3A%2F%2Fidp"),
+                Err(CallbackError::Issuer)
+            );
+            assert_eq!(code("?code=c1&state=s1&iss="), Err(CallbackError::Issuer));
+            // The provider's error carries `iss` too, and is checked the same way.
+            assert_eq!(
+                code("?error=access_denied&state=s1&iss=http%3A%2F%2Fevil"),
+                Err(CallbackError::Issuer)
+            );
+            // `state` still comes first: a forged answer learns nothing more.
+            assert_eq!(
+                code("?code=c1&state=s2&iss=http%3A%2F%2Fevil"),
+                Err(CallbackError::State)
+            );
+        }
+        // Missing: refused only from a provider that advertises sending it.
+        assert_eq!(authorization_code("?code=c1&state=s1", "s1", ANY), Ok("c1".into()));
+        assert_eq!(
+            authorization_code("?code=c1&state=s1", "s1", REQUIRED),
+            Err(CallbackError::Issuer)
+        );
     }
 
     #[test]

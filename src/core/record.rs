@@ -13,6 +13,7 @@ pub trait Record: Clone {
     fn has(&self, key: &str) -> bool;
     fn string(&self) -> Option<String>;
     fn number(&self) -> Option<f64>;
+    fn boolean(&self) -> Option<bool>;
     fn is_object(&self) -> bool;
     /// JS truthiness.
     fn truthy(&self) -> bool;
@@ -69,6 +70,12 @@ pub mod testing {
         fn number(&self) -> Option<f64> {
             match self {
                 Value::Num(n) => Some(*n),
+                _ => None,
+            }
+        }
+        fn boolean(&self) -> Option<bool> {
+            match self {
+                Value::Bool(b) => Some(*b),
                 _ => None,
             }
         }

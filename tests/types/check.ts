@@ -94,3 +94,8 @@ import { createDirectAuthConnector } from 'backstage-oauth2-wasm/direct';
 const direct = createDirectAuthConnector({ clientId: 'app', redirectUri: 'http://localhost:3000/direct-callback.html', issuer: 'http://localhost:7011' });
 export const viaDirect: typeof myAuthApiRef.T = OAuth2.create({ authConnector: direct, defaultScopes: ['openid'] });
 export const originalViaDirect: typeof myAuthApiRef.T = OriginalOAuth2.create({ authConnector: direct });
+// Sender-constrained tokens and pushed requests, and a proof for the app's own API call.
+const bound = createDirectAuthConnector({ clientId: 'app', redirectUri: 'http://localhost:3000/direct-callback.html', issuer: 'http://localhost:7011', dpop: true, par: true });
+export const proof: Promise<string> = bound.createDpopProof({ method: 'GET', url: 'https://api.example/me', accessToken: 'at', nonce: 'n' });
+// @ts-expect-error: the method and the URL are required
+void bound.createDpopProof({ accessToken: 'at' });

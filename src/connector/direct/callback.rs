@@ -4,7 +4,7 @@
 use super::named;
 use crate::browser::record::JsRecord;
 use crate::browser::{errors, js};
-use crate::core::oidc::{self, CallbackError};
+use crate::core::oidc::{self, CallbackError, IssuerRule};
 use crate::core::record::Record;
 use crate::core::response::PopupMessage;
 use std::string::String;
@@ -50,17 +50,26 @@ pub(super) fn classify_callback(data: &JsRecord) -> PopupMessage<JsRecord> {
     }
 }
 
+fn rejected(message: &str, check: &str) -> JsValue {
+    errors::with(
+        named("AuthenticationError", message),
+        "check",
+        &JsValue::from_str(check),
+    )
+}
+
 /// The code of the callback's query, or the JS error for why it is refused.
-pub(super) fn code_from_callback(search: &str, expected_state: &str) -> Result<String, JsValue> {
-    oidc::authorization_code(search, expected_state).map_err(|e| match e {
-        CallbackError::State => errors::with(
-            named(
-                "AuthenticationError",
-                "Sign-in rejected: the callback's state does not match this sign-in",
-            ),
-            "check",
-            &JsValue::from_str("state"),
+pub(super) fn code_from_callback(
+    search: &str,
+    expected_state: &str,
+    issuer: IssuerRule<'_>,
+) -> Result<String, JsValue> {
+    oidc::authorization_code(search, expected_state, issuer).map_err(|e| match e {
+        CallbackError::State => rejected(
+            "Sign-in rejected: the callback's state does not match this sign-in",
+            "state",
         ),
+        CallbackError::Issuer => rejected("Sign-in rejected: the callback's iss is not this provider's", "iss"),
         CallbackError::Provider(message) => named("AuthenticationError", &message),
         CallbackError::NoCode => named("AuthenticationError", "Sign-in failed: the callback carries no code"),
     })

@@ -6,9 +6,11 @@
 
 mod callback;
 pub mod crypto;
+mod dpop;
 mod frames;
 mod http;
 mod options;
+mod par;
 mod redirect;
 mod session;
 mod signed_out;
@@ -18,7 +20,7 @@ pub use callback::{handle_direct_callback, CALLBACK_MESSAGE};
 use crate::browser::record::JsRecord;
 use crate::browser::{errors, js, scopes};
 use crate::core::discovery::{read_metadata, Metadata, DISCOVERY_KEYS};
-use crate::core::oidc::{IdTokenClaims, IdTokenError};
+use crate::core::oidc::{IdTokenClaims, IdTokenError, IssuerRule};
 use crate::core::scopes::ScopeSet;
 use callback::code_from_callback;
 use core::cell::RefCell;
@@ -84,6 +86,8 @@ struct Direct {
     refreshing: RefCell<Option<(u32, ScopeSet, js_sys::Promise)>>,
     /// The id of the latest refresh, so that one finishing clears only its own entry.
     refreshes: core::cell::Cell<u32>,
+    /// The DPoP key and nonces, with `dpop: true`.
+    dpop: Option<dpop::Dpop>,
 }
 
 /// A Backstage `AuthConnector` for direct mode; pass it to `OAuth2.create({ authConnector })`
@@ -118,8 +122,10 @@ fn token_error(what: &str, e: RequestTokenError<http::FetchError, BasicErrorResp
 #[wasm_bindgen(js_name = createDirectAuthConnector)]
 pub fn create_direct_auth_connector(options: JsValue) -> Result<DirectAuthConnector, JsValue> {
     let options = read_options(&options)?;
+    let dpop = options.dpop.then(dpop::Dpop::default);
     Ok(DirectAuthConnector {
         inner: Rc::new(Direct {
+            dpop,
             options,
             metadata: RefCell::new(None),
             jwks: RefCell::new(None),
@@ -196,8 +202,9 @@ impl Direct {
         self.client_to(m, &self.options.redirect_uri)
     }
 
-    /// The authorization URL with PKCE, `state` and `nonce`; `silent` asks for `prompt=none`.
-    fn authorization(
+    /// The authorization URL with PKCE, `state` and `nonce` (and the DPoP key's thumbprint,
+    /// which binds the code to it); `silent` asks for `prompt=none`.
+    async fn authorization(
         &self,
         client: &OidcClient,
         scopes: &ScopeSet,
@@ -214,6 +221,9 @@ impl Direct {
             .set_pkce_challenge(challenge)
             .add_extra_param("nonce", nonce.secret().clone())
             .add_scopes(scopes.iter().map(|s| Scope::new(s.to_string())));
+        if let Some(dpop) = &self.dpop {
+            request = request.add_extra_param("dpop_jkt", dpop.public_key().await?.thumbprint());
+        }
         if silent {
             request = request.add_extra_param("prompt", "none");
         } else if scopes.contains("offline_access") {
@@ -230,7 +240,12 @@ impl Direct {
             Mode::Redirect => self.client_to(&m, &self.options.return_uri)?,
             Mode::Popup | Mode::Silent => self.client(&m)?,
         };
-        let (url, state, nonce, verifier) = self.authorization(&client, &scopes, mode == Mode::Silent)?;
+        let (url, state, nonce, verifier) = self.authorization(&client, &scopes, mode == Mode::Silent).await?;
+        let url = if self.pushes(&m) {
+            self.push(&m, &url).await?
+        } else {
+            url
+        };
         let search = match mode {
             Mode::Silent => self.silent_frame(&url).await?,
             Mode::Popup => self.popup(&url).await?,
@@ -264,11 +279,15 @@ impl Direct {
         verifier: oauth2::PkceCodeVerifier,
         scopes: &ScopeSet,
     ) -> Result<JsValue, JsValue> {
-        let code = code_from_callback(search, state)?;
+        let issuer = IssuerRule {
+            issuer: &m.issuer,
+            required: m.iss_parameter,
+        };
+        let code = code_from_callback(search, state, issuer)?;
         let token = client
             .exchange_code(AuthorizationCode::new(code))
             .set_pkce_verifier(verifier)
-            .request_async(&http::fetch)
+            .request_async(&|r| http::oauth2_request(self.dpop.as_ref(), r))
             .await
             .map_err(|e| token_error("Code exchange", e))?;
         let session = self.session(m, &token, scopes, Some(nonce)).await?;
@@ -304,7 +323,7 @@ impl Direct {
         let answer = client
             .exchange_refresh_token(&refresh_token)
             .add_scopes(scopes.iter().map(|s| Scope::new(s.to_string())))
-            .request_async(&http::fetch)
+            .request_async(&|r| http::oauth2_request(self.dpop.as_ref(), r))
             .await;
         match answer {
             Ok(token) => self.session(&m, &token, &scopes, None).await,
@@ -395,5 +414,32 @@ impl DirectAuthConnector {
     #[wasm_bindgen(js_name = removeSession)]
     pub fn remove_session(&self) -> js_sys::Promise {
         future_to_promise(self.inner.clone().sign_out())
+    }
+
+    /// `createDpopProof({ method, url, accessToken, nonce })`: a DPoP proof signed with this
+    /// connector's key, for an app's own request to an API that takes the DPoP-bound access
+    /// token (`Authorization: DPoP <token>`, this proof as the `DPoP` header).
+    #[wasm_bindgen(js_name = createDpopProof)]
+    pub fn create_dpop_proof(&self, options: JsValue) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move {
+            let Some(dpop) = &inner.dpop else {
+                return Err(errors::type_error(&[
+                    "createDpopProof: the connector was created without dpop: true",
+                ]));
+            };
+            let (Some(method), Some(url)) = (
+                js::get(&options, "method").as_string(),
+                js::get(&options, "url").as_string(),
+            ) else {
+                return Err(errors::type_error(&["createDpopProof: method and url are required"]));
+            };
+            let token = js::get(&options, "accessToken").as_string();
+            let nonce = js::get(&options, "nonce").as_string();
+            let proof = dpop
+                .proof_with(&method.to_ascii_uppercase(), &url, token.as_deref(), nonce.as_deref())
+                .await?;
+            Ok(JsValue::from_str(&proof))
+        })
     }
 }

@@ -25,6 +25,10 @@ pub(super) struct Options {
     pub(super) redirect_flow: bool,
     /// The profile from the userinfo endpoint instead of the ID token's claims.
     pub(super) profile_from_userinfo: bool,
+    /// Sender-constrained tokens (RFC 9449).
+    pub(super) dpop: bool,
+    /// Push every authorization request (RFC 9126), even where the provider does not ask to.
+    pub(super) par: bool,
 }
 
 fn string_option(options: &JsValue, key: &str) -> Option<String> {
@@ -78,5 +82,7 @@ pub(super) fn read_options(options: &JsValue) -> Result<Options, JsValue> {
         silent_timeout_ms: js::get(options, "silentTimeoutMs").as_f64().unwrap_or(10_000.0),
         redirect_flow: js::get(options, "flow").as_string().as_deref() == Some("redirect"),
         profile_from_userinfo: js::get(options, "profile").as_string().as_deref() == Some("userinfo"),
+        dpop: js::get(options, "dpop").is_truthy(),
+        par: js::get(options, "par").is_truthy(),
     })
 }

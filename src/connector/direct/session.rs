@@ -5,6 +5,7 @@ use crate::browser::{js, scopes};
 use crate::core::discovery::Metadata;
 use crate::core::oidc::{self, IdTokenClaims};
 use crate::core::scopes::ScopeSet;
+use oauth2::basic::BasicTokenType;
 use oauth2::TokenResponse;
 use std::string::ToString;
 use wasm_bindgen::prelude::*;
@@ -94,7 +95,13 @@ impl Direct {
         let claim = |name: &str| claims.string(name).map(JsValue::from_str).unwrap_or(JsValue::UNDEFINED);
         let profile = match (&m.userinfo_endpoint, self.options.profile_from_userinfo) {
             (Some(endpoint), true) => {
-                let info = http::get_json_with_token(endpoint, token.access_token().secret()).await?;
+                // A DPoP-bound token goes with a proof (RFC 9449 7); a bearer token alone.
+                let bound = match token.token_type() {
+                    BasicTokenType::Extension(t) => http::is_dpop(t),
+                    _ => false,
+                };
+                let dpop = self.dpop.as_ref().filter(|_| bound);
+                let info = http::get_json_with_token(endpoint, token.access_token().secret(), dpop).await?;
                 let field = |name: &str| js::get(&info, name);
                 js::object(&[
                     ("email", &field("email")),

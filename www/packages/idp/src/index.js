@@ -1,6 +1,7 @@
 // The demo's OpenID Connect provider: oidc-provider on loopback, with its built-in login and
 // consent pages (any username signs in). Token lifetimes come from the environment so the
 // end-to-end tests can make tokens expire soon.
+import { randomBytes } from 'node:crypto';
 import Provider from 'oidc-provider';
 import { fileAdapter } from './store.js';
 
@@ -10,6 +11,8 @@ const backend = process.env.BACKEND_URL ?? 'http://127.0.0.1:7007';
 const app = process.env.APP_URL ?? 'http://127.0.0.1:3000';
 const tokenTtl = Number(process.env.IDP_TOKEN_TTL ?? 3600);
 const store = process.env.IDP_STORE;
+// Every authorization request must be pushed first (RFC 9126), as a strict provider asks.
+const requirePar = process.env.IDP_REQUIRE_PAR === '1';
 
 const provider = new Provider(issuer, {
   ...(store && { adapter: fileAdapter(store) }),
@@ -32,9 +35,19 @@ const provider = new Provider(issuer, {
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
     },
+    {
+      // Direct mode with sender-constrained tokens: access tokens must be DPoP-bound
+      // (RFC 9449 5.2); refresh tokens of a public client always are.
+      client_id: 'backstage-direct-dpop',
+      token_endpoint_auth_method: 'none',
+      redirect_uris: [`${app}/direct-callback.html`],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      dpop_bound_access_tokens: true,
+    },
   ],
   // The public client calls the token endpoint from the app's pages.
-  clientBasedCORS: (ctx, origin, client) => client.clientId === 'backstage-direct' && origin === app,
+  clientBasedCORS: (ctx, origin, client) => client.clientId.startsWith('backstage-direct') && origin === app,
   async findAccount(ctx, id) {
     return {
       accountId: id,
@@ -52,7 +65,15 @@ const provider = new Provider(issuer, {
   // The ID token carries email and name, which the backend's profile is read from.
   conformIdTokenClaims: false,
   pkce: { required: () => false },
-  features: { devInteractions: { enabled: true }, userinfo: { enabled: true }, revocation: { enabled: true } },
+  features: {
+    devInteractions: { enabled: true },
+    userinfo: { enabled: true },
+    revocation: { enabled: true },
+    // Server-provided nonces on every DPoP proof (RFC 9449 8, 9), so that clients must
+    // answer `use_dpop_nonce`.
+    dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true },
+    pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: requirePar },
+  },
   ttl: {
     AccessToken: tokenTtl,
     IdToken: tokenTtl,
@@ -65,8 +86,8 @@ const provider = new Provider(issuer, {
 });
 provider.proxy = false;
 // One line per token grant, so the end-to-end tests can count refresh-token grants.
-provider.on('grant.success', ctx => console.log(`grant ${ctx.oidc.params.grant_type} ${ctx.oidc.client?.clientId}`));
+provider.on('grant.success', ctx => console.log(`grant ${ctx.oidc.params.grant_type} ${ctx.oidc.client?.clientId}${ctx.get('DPoP') ? ' dpop' : ''}`));
 
 provider.listen(port, '127.0.0.1', () => {
-  console.log(`idp: ${issuer} (token lifetime ${tokenTtl} s)`);
+  console.log(`idp: ${issuer} (token lifetime ${tokenTtl} s${requirePar ? ', PAR required' : ''})`);
 });
