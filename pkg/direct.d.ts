@@ -64,7 +64,7 @@ export declare class DirectAuthConnector implements AuthConnector<OAuth2Session>
   removeSession(): Promise<void>;
   /** A DPoP proof (the `DPoP` header) for an app's own request to an API that takes the
    * DPoP-bound access token as `Authorization: DPoP <accessToken>`; `nonce` is the API's
-   * `DPoP-Nonce` when it asked for one. Rejects with a TypeError without `dpop: true`. */
+   * `DPoP-Nonce` when it asked for one (without it, the nonce last heard from that origin). Rejects with a TypeError without `dpop: true`. */
   createDpopProof(options: { method: string; url: string; accessToken?: string; nonce?: string }): Promise<string>;
   free(): void;
 }

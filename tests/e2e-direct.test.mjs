@@ -69,6 +69,12 @@ async function connectorSignIn(page, user, fn, extra, ctx = context) {
   return { popup, result };
 }
 
+/** One interactive sign-in: `{ ok: true }`, or the error. */
+const once = async (connector, settle) => {
+  const r = await settle(connector.createSession({ scopes: new Set(['openid']) }));
+  return r.err ? r : { ok: true };
+};
+
 const signInFn = async (connector, settle) => {
   const s = await settle(connector.createSession({ scopes: new Set(['openid', 'profile', 'email', 'offline_access']) }));
   if (s.err) return s;
@@ -368,10 +374,6 @@ test('rejects a replayed authorization response (old code and state)', async () 
     if (r.url().startsWith(`${APP}/direct-callback.html?`)) first ??= new URL(r.url()).search;
   };
   context.on('request', record);
-  const once = async (connector, settle) => {
-    const r = await settle(connector.createSession({ scopes: new Set(['openid']) }));
-    return r.err ? r : { ok: true };
-  };
   const a = await connectorSignIn(page, 'carol', once);
   assert.deepEqual(a.result, { ok: true }, 'the first sign-in works');
   context.off('request', record);
@@ -498,20 +500,12 @@ test('dpop: sign-in, refresh and userinfo with DPoP-bound tokens; the refresh to
   assert.deepEqual(granted.map(l => l.replace(/^\[idp\] /, '')), ['grant authorization_code backstage-direct-dpop dpop', 'grant refresh_token backstage-direct-dpop dpop']);
   assert.deepEqual(answers.map(a => a.token_type), ['DPoP', 'DPoP']);
   const tokenProofs = proofs.filter(p => p.url === `${IDP}/token`);
-  const jkts = new Set();
-  const jtis = new Set();
-  for (const p of tokenProofs) {
-    const { payload, jkt } = await checkProof(p);
-    jkts.add(jkt);
-    jtis.add(payload.jti);
-  }
+  const checked = await Promise.all(tokenProofs.map(p => checkProof(p)));
   // The code exchange is refused once for want of a nonce and sent again with it; the
   // refresh uses the nonce it left.
-  assert.deepEqual(
-    (await Promise.all(tokenProofs.map(p => checkProof(p)))).map(({ payload }) => !!payload.nonce),
-    [false, true, true],
-  );
-  assert.equal(jtis.size, tokenProofs.length, 'a new jti on every proof');
+  assert.deepEqual(checked.map(({ payload }) => !!payload.nonce), [false, true, true]);
+  assert.equal(new Set(checked.map(({ payload }) => payload.jti)).size, tokenProofs.length, 'a new jti on every proof');
+  const jkts = new Set(checked.map(({ jkt }) => jkt));
   assert.equal(jkts.size, 1, 'one key for the whole session');
   const userinfo = proofs.filter(p => p.url === `${IDP}/me` && p.authorization?.startsWith('DPoP '));
   assert.ok(userinfo.length >= 1, 'userinfo was called with the DPoP scheme and a proof');
@@ -538,10 +532,6 @@ test('dpop: sign-in, refresh and userinfo with DPoP-bound tokens; the refresh to
 test('dpop: a connector without the option is refused by a client that requires DPoP', async () => {
   const page = await context.newPage();
   await page.goto(APP + '/blank');
-  const once = async (connector, settle) => {
-    const r = await settle(connector.createSession({ scopes: new Set(['openid']) }));
-    return r.err ? r : { ok: true };
-  };
   const { result } = await connectorSignIn(page, 'erin', once, { clientId: 'backstage-direct-dpop' });
   assert.equal(result.err?.name, 'AuthenticationError', JSON.stringify(result));
   const without = await withConnector(page, async connector => connector.createDpopProof({ method: 'GET', url: 'http://x/' }).then(() => 'made', e => e.name));
@@ -552,10 +542,6 @@ test('dpop: a connector without the option is refused by a client that requires 
 test("rejects an authorization response whose iss is another provider's (RFC 9207), naming the check", async () => {
   const page = await context.newPage();
   await page.goto(APP + '/blank');
-  const once = async (connector, settle) => {
-    const r = await settle(connector.createSession({ scopes: new Set(['openid']) }));
-    return r.err ? r : { ok: true };
-  };
   // A first sign-in leaves a provider session and consent, so that the next authorization
   // request is answered at once with a redirect to the callback.
   assert.deepEqual((await connectorSignIn(page, 'carol', once)).result, { ok: true });

@@ -58,45 +58,45 @@ impl Dpop {
         JsFuture::from(promise).await
     }
 
-    /// The public key, as the proofs' header carries it.
-    pub async fn public_key(&self) -> Result<PublicKey, JsValue> {
+    /// The key pair, and its public half as the proofs' header carries it.
+    async fn key(&self) -> Result<(JsValue, PublicKey), JsValue> {
         let pair = self.pair().await?;
         if let Some(k) = self.public.borrow().clone() {
-            return Ok(k);
+            return Ok((pair, k));
         }
         let public = js::get(&pair, "publicKey");
         let jwk = settle(js::call_method(&subtle(), "exportKey", &[&"jwk".into(), &public])?).await?;
         let key = PublicKey::p256(js::get_string(&jwk, "x"), js::get_string(&jwk, "y"));
         *self.public.borrow_mut() = Some(key.clone());
-        Ok(key)
+        Ok((pair, key))
     }
 
-    /// A proof for one request, with the nonce last heard from its origin.
-    pub async fn proof(&self, method: &str, url: &str, access_token: Option<&str>) -> Result<String, JsValue> {
-        let nonce = self.nonce(url);
-        self.proof_with(method, url, access_token, nonce.as_deref()).await
+    pub async fn public_key(&self) -> Result<PublicKey, JsValue> {
+        Ok(self.key().await?.1)
     }
 
-    pub async fn proof_with(
+    /// A proof for one request; without a `nonce`, with the one last heard from its origin.
+    pub async fn proof(
         &self,
         method: &str,
         url: &str,
         access_token: Option<&str>,
         nonce: Option<&str>,
     ) -> Result<String, JsValue> {
-        let key = self.public_key().await?;
+        let (pair, key) = self.key().await?;
+        let heard = self.nonce(url);
         let jti = random_token()?;
         let proof = Proof {
             method,
             url,
             access_token,
-            nonce,
+            nonce: nonce.or(heard.as_deref()),
             jti: &jti,
             iat_s: (js_sys::Date::now() / 1000.0) as u64,
         };
         let input =
             dpop::signing_input(&key, &proof).map_err(|_| errors::type_error(&["DPoP: not an absolute URL: ", url]))?;
-        let private = js::get(&self.pair().await?, "privateKey");
+        let private = js::get(&pair, "privateKey");
         let data: JsValue = js_sys::Uint8Array::from(input.as_bytes()).into();
         let args = js_sys::Array::of3(&ecdsa(("hash", "SHA-256")), &private, &data);
         let signature = settle(js::call_method_with(&subtle(), "sign", &args)?).await?;

@@ -32,6 +32,19 @@ impl core::fmt::Display for FetchError {
 
 impl std::error::Error for FetchError {}
 
+impl FetchError {
+    /// Backstage's error for it: `AuthConnectionError` when nothing was heard from the server
+    /// (the session managers keep the session), `AuthenticationError` otherwise.
+    pub fn into_js(self, what: &str) -> JsValue {
+        match self {
+            FetchError::Unreachable(cause) => connection_error(what, &cause),
+            FetchError::Unreadable(cause) => {
+                crate::browser::errors::named_error(Some("AuthenticationError"), &[what, " failed: ", &cause].concat())
+            }
+        }
+    }
+}
+
 fn unreachable(e: impl ToString) -> FetchError {
     FetchError::Unreachable(e.to_string())
 }
@@ -77,7 +90,7 @@ pub async fn send(dpop: Option<&Dpop>, request: &Outgoing<'_>) -> Result<Answer,
         }
         if let Some(d) = dpop {
             let proof = d
-                .proof(request.method.as_str(), request.url, request.access_token)
+                .proof(request.method.as_str(), request.url, request.access_token, None)
                 .await
                 .map_err(|e| unreadable(js::to_string(&e)))?;
             builder = builder.header("DPoP", &proof);
@@ -158,7 +171,7 @@ pub async fn get_json_with_token(url: &str, access_token: &str, dpop: Option<&Dp
 }
 
 async fn json_of(url: &str, answer: Result<Answer, FetchError>) -> Result<JsValue, JsValue> {
-    let Answer { response, body } = answer.map_err(|e| connection_error(url, &e.to_string()))?;
+    let Answer { response, body } = answer.map_err(|e| e.into_js(url))?;
     if !response.ok() {
         return Err(crate::browser::errors::error(&[
             "Request failed: ",

@@ -113,7 +113,7 @@ fn id_token_error(e: IdTokenError) -> JsValue {
 /// be reached (the session is kept), `AuthenticationError` for its refusals and bad answers.
 fn token_error(what: &str, e: RequestTokenError<http::FetchError, BasicErrorResponse>) -> JsValue {
     match e {
-        RequestTokenError::Request(http::FetchError::Unreachable(cause)) => http::connection_error(what, &cause),
+        RequestTokenError::Request(e) => e.into_js(what),
         e => named("AuthenticationError", &[what, " failed: ", &e.to_string()].concat()),
     }
 }
@@ -418,7 +418,8 @@ impl DirectAuthConnector {
 
     /// `createDpopProof({ method, url, accessToken, nonce })`: a DPoP proof signed with this
     /// connector's key, for an app's own request to an API that takes the DPoP-bound access
-    /// token (`Authorization: DPoP <token>`, this proof as the `DPoP` header).
+    /// token (`Authorization: DPoP <token>`, this proof as the `DPoP` header). Without
+    /// `nonce`, the one the connector last heard from that origin, if any.
     #[wasm_bindgen(js_name = createDpopProof)]
     pub fn create_dpop_proof(&self, options: JsValue) -> js_sys::Promise {
         let inner = self.inner.clone();
@@ -437,7 +438,7 @@ impl DirectAuthConnector {
             let token = js::get(&options, "accessToken").as_string();
             let nonce = js::get(&options, "nonce").as_string();
             let proof = dpop
-                .proof_with(&method.to_ascii_uppercase(), &url, token.as_deref(), nonce.as_deref())
+                .proof(&method.to_ascii_uppercase(), &url, token.as_deref(), nonce.as_deref())
                 .await?;
             Ok(JsValue::from_str(&proof))
         })

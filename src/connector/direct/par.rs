@@ -38,7 +38,7 @@ impl Direct {
         };
         let answer = http::send(self.dpop.as_ref(), &request)
             .await
-            .map_err(|e| http::connection_error("Pushed authorization", &e.to_string()))?;
+            .map_err(|e| e.into_js("Pushed authorization"))?;
         let doc = core::str::from_utf8(&answer.body)
             .ok()
             .and_then(|text| js_sys::JSON::parse(text).ok())
