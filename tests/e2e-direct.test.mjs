@@ -8,6 +8,7 @@ import { EmbeddedJWK, SignJWT, calculateJwkThumbprint, createRemoteJWKSet, expor
 import { launch } from './harness/browser.mjs';
 import { bundleReference } from './harness/app.mjs';
 import { startStack, APP, BACKEND, IDP, IDP_STRICT } from '../www/stack.mjs';
+import { loginIfAsked as login } from './harness/ui.mjs';
 
 const root = new URL('../', import.meta.url);
 const direct = readFileSync(new URL('pkg/direct.js', root));
@@ -29,24 +30,6 @@ after(async () => {
   await browser?.close();
   await stack?.stop();
 });
-
-/** Logs in and consents in the provider's popup, as far as it asks (a provider session
- * and a remembered consent close the popup without any page). */
-async function login(popup, user) {
-  const closed = Promise.race([popup.waitForEvent('close'), popup.waitForURL(u => u.href.startsWith(APP), { timeout: 0 })]);
-  try {
-    await popup.waitForLoadState();
-    const form = popup.getByPlaceholder('Enter any login');
-    if (await form.isVisible().catch(() => false)) {
-      await form.fill(user);
-      await popup.getByPlaceholder('and password').fill('any password');
-      await popup.getByRole('button', { name: 'Sign-in' }).click();
-    }
-    await Promise.race([popup.getByRole('button', { name: 'Continue' }).click(), closed]);
-  } catch (e) {
-    if (!popup.isClosed()) throw e;
-  }
-}
 
 /** Runs `fn(connector, settle)` in the page with a connector from pkg/direct.js. */
 const withConnector = (page, fn, extra = {}) =>

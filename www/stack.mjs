@@ -49,10 +49,16 @@ function withConfig(html, extra) {
   );
 }
 
-function serveApp(dist, direct, flow) {
+function serveApp(dist, direct, flow, pages) {
   const index = join(dist, 'index.html');
   const server = http.createServer((req, res) => {
-    const path = join(dist, decodeURIComponent(new URL(req.url, APP).pathname));
+    const pathname = decodeURIComponent(new URL(req.url, APP).pathname);
+    if (pages[pathname]) {
+      const [type, body] = pages[pathname];
+      res.writeHead(200, { 'content-type': type });
+      return res.end(body);
+    }
+    const path = join(dist, pathname);
     const file = path.startsWith(dist) && existsSync(path) && extname(path) ? path : index;
     res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
     const body = readFileSync(file);
@@ -79,8 +85,10 @@ async function assertFree(url) {
  * `backendPort` moves the backend behind a proxy the caller runs on :7007 (the backend
  * still calls itself :7007, as behind a reverse proxy), and `idpStore` gives the IdP a
  * file to keep its grants in across restarts; `strictIdp` starts a second provider at
- * IDP_STRICT that requires PAR. The result can stop and start the backend and the IdP on
- * their own. */
+ * IDP_STRICT that requires PAR; `pages` maps paths of the app's origin to `[content type,
+ * body]` served in place of the app (the bench's own pages, which must come from a loopback
+ * server for the browser to let them call the others). The result can stop and start the
+ * backend and the IdP on their own. */
 export async function startStack({
   tokenTtl = 3600,
   direct = false,
@@ -89,6 +97,7 @@ export async function startStack({
   backendPort = 7007,
   idpStore,
   strictIdp = false,
+  pages = {},
   log = () => {},
 } = {}) {
   const dist = join(www, 'packages', appPackage, 'dist');
@@ -133,7 +142,7 @@ export async function startStack({
   let app;
   try {
     for (const name of names) await startServer(name);
-    app = await serveApp(dist, direct, flow);
+    app = await serveApp(dist, direct, flow, pages);
   } catch (e) {
     await stop();
     throw e;

@@ -8,8 +8,8 @@ import { startBackend } from '../harness/backend.mjs';
 import { startApp } from '../harness/app.mjs';
 import { launch } from '../harness/browser.mjs';
 import { refreshesForTabs } from '../harness/tabs.mjs';
-import { startStack, APP, BACKEND } from '../../www/stack.mjs';
-import { SIGN_IN_TEXT } from '../harness/ui.mjs';
+import { startStack, APP, BACKEND, IDP } from '../../www/stack.mjs';
+import { SIGN_IN_TEXT, loginIfAsked, showsUser } from '../harness/ui.mjs';
 
 const root = new URL('../../', import.meta.url);
 const quick = process.argv.includes('--quick');
@@ -82,6 +82,27 @@ for (let i = 1; i < beats.length; i++) {
 window.coldLoad = { scriptStart, fetch: resource ? resource.responseEnd - resource.startTime : NaN, fetched: resource?.responseEnd ?? NaN, imported, first, longest, blocked, longTasks: longTasks.length };
 </script>`;
 
+/** A page of the app's origin that loads direct.js as an app does, with the connector
+ * options of `?options=`: from navigation start, the module fetched and evaluated, then
+ * `refreshSession()` (with `&signIn`, an interactive `createSession()` instead). */
+const directLoadPage = `<!doctype html><meta charset="utf-8"><title>direct cold load</title>
+<script type="module">
+const query = new URLSearchParams(location.search);
+const options = JSON.parse(query.get('options'));
+try {
+  const { createDirectAuthConnector } = await import('/bench/direct.js');
+  const imported = performance.now();
+  const connector = createDirectAuthConnector({ issuer: ${JSON.stringify(IDP)}, redirectUri: location.origin + '/direct-callback.html', endSession: false, ...options });
+  const scopes = new Set(['openid', 'profile', 'email']);
+  await (query.has('signIn') ? connector.createSession({ scopes }) : connector.refreshSession({ scopes }));
+  const refreshed = performance.now();
+  const resource = performance.getEntriesByName(new URL('/bench/direct.js', location.href).href)[0];
+  window.directLoad = { fetch: resource ? resource.responseEnd - resource.startTime : NaN, fetched: resource?.responseEnd ?? NaN, imported, refreshed };
+} catch (e) {
+  window.directLoad = { error: String(e?.name) + ': ' + String(e?.message) };
+}
+</script>`;
+
 const backend = await startBackend();
 const app = await startApp(backend.origin, {
   '/bench/load-wasm.html': ['text/html', () => coldLoadPage('/pkg/index.js', backend.origin)],
@@ -90,6 +111,8 @@ const app = await startApp(backend.origin, {
   '/bench/unlzma.js': ['text/javascript', () => readFileSync(new URL('scripts/unlzma.js', root))],
   '/bench/shipped.wasm': ['application/wasm', () => readFileSync(new URL('build/index.wasm', root))],
   '/bench/shipped.wasm.lzma': ['application/octet-stream', () => readFileSync(new URL('build/index.wasm.lzma', root))],
+  '/bench/direct.wasm': ['application/wasm', () => readFileSync(new URL('build/direct.wasm', root))],
+  '/bench/direct.wasm.lzma': ['application/octet-stream', () => readFileSync(new URL('build/direct.wasm.lzma', root))],
 });
 const browser = await launch(['--js-flags=--expose-gc', '--enable-precise-memory-info']);
 const context = await browser.newContext();
@@ -136,6 +159,11 @@ for (let i = 0; i < LOADS; i++) {
   await page.goto(app.origin + '/blank');
   steps.push(await inPage('wasmAlone', [1]));
 }
+const directSteps = [];
+for (let i = 0; i < LOADS; i++) {
+  await page.goto(app.origin + '/blank');
+  directSteps.push(await inPage('wasmAlone', [1, 'direct']));
+}
 const spread = xs => ({ min: Math.min(...xs), median: median(xs), max: Math.max(...xs) });
 results.coldLoad = {};
 for (const impl of impls) {
@@ -154,6 +182,13 @@ results.coldLoad.wasmSteps = {
   decode: spread(steps.map(s => s.decodeFirstMs)),
   compile: spread(steps.map(s => s.compileMs)),
   instantiate: spread(steps.map(s => s.instantiateMs)),
+};
+results.direct = {
+  steps: {
+    decode: spread(directSteps.map(s => s.decodeFirstMs)),
+    compile: spread(directSteps.map(s => s.compileMs)),
+    instantiate: spread(directSteps.map(s => s.instantiateMs)),
+  },
 };
 
 await fresh();
@@ -213,6 +248,76 @@ await backend.close();
   }
   results.app = { sessionCheck: spread(times.check), signInPage: spread(times.button) };
 }
+
+// Direct mode (pkg/direct.js), against the IdP itself with no backend, as an app loads it on
+// every page: each load is a new page that imports the entry, creates the connector and
+// calls refreshSession(). No refresh token outlives a page, so that first refresh is a
+// silent sign-in: discovery, a hidden prompt=none iframe, the code exchange, the JWKS and
+// the ID token's signature (with dpop: true, also the key pair and the provider's nonce
+// round trip). Then the stock app of www/ in direct mode, signed in, reloaded. There is no
+// 1.20.7 counterpart: its OAuth2 has no direct mode.
+{
+  const stack = await startStack({
+    direct: true,
+    pages: {
+      '/bench/direct.js': ['text/javascript', readFileSync(new URL('pkg/direct.js', root))],
+      '/bench/direct-load.html': ['text/html', directLoadPage],
+    },
+  });
+  const ctx = await browser.newContext();
+  const clients = { plain: { clientId: 'backstage-direct' }, dpop: { clientId: 'backstage-direct-dpop', dpop: true } };
+  const loadsOf = {};
+  try {
+    // The stock app first: signed in once through its sign-in page, then reloaded.
+    const first = await ctx.newPage();
+    await first.goto(APP + '/');
+    await first.getByText(SIGN_IN_TEXT).waitFor();
+    const [popup] = await Promise.all([ctx.waitForEvent('page'), first.getByRole('button', { name: /sign in/i }).click()]);
+    await loginIfAsked(popup, 'bench');
+    await showsUser(first, 'bench');
+    await first.close();
+    const inApp = { token: [], shown: [] };
+    for (let i = 0; i < LOADS; i++) {
+      const q = await ctx.newPage();
+      await q.goto(APP + '/');
+      await showsUser(q, 'bench');
+      inApp.shown.push(await q.evaluate(() => performance.now()));
+      inApp.token.push(await q.evaluate(url => performance.getEntriesByType('resource').find(e => e.name === url)?.responseEnd, `${IDP}/token`));
+      await q.close();
+    }
+    results.direct.app = { tokenAnswered: spread(inApp.token), userShown: spread(inApp.shown) };
+    for (const [name, options] of Object.entries(clients)) {
+      const query = `?options=${encodeURIComponent(JSON.stringify(options))}`;
+      // One interactive sign-in gives the provider its session and the client's consent.
+      const p = await ctx.newPage();
+      const [signInPopup] = await Promise.all([ctx.waitForEvent('page'), p.goto(`${APP}/bench/direct-load.html${query}&signIn`)]);
+      await loginIfAsked(signInPopup, 'bench');
+      const signedIn = await p.waitForFunction('window.directLoad').then(h => h.jsonValue());
+      if (signedIn.error) throw new Error(`direct sign-in for the bench failed: ${signedIn.error}`);
+      await p.close();
+      loadsOf[name] = [];
+      for (let i = 0; i < LOADS; i++) {
+        const q = await ctx.newPage();
+        await q.goto(`${APP}/bench/direct-load.html${query}`);
+        const load = await q.waitForFunction('window.directLoad').then(h => h.jsonValue());
+        if (load.error) throw new Error(`direct cold load failed: ${load.error}`);
+        loadsOf[name].push(load);
+        await q.close();
+      }
+    }
+  } finally {
+    await ctx.close();
+    await stack.stop();
+  }
+  for (const [name, l] of Object.entries(loadsOf)) {
+    results.direct[name] = {
+      fetch: spread(l.map(x => x.fetch)),
+      evaluate: spread(l.map(x => x.imported - x.fetched)),
+      refresh: spread(l.map(x => x.refreshed - x.imported)),
+      fromNavigation: spread(l.map(x => x.refreshed)),
+    };
+  }
+}
 await browser.close();
 
 // ---- report
@@ -239,6 +344,20 @@ row('    (instantiate)', range(c.wasmSteps.instantiate), '-');
 row('  of which: create() + first call', range(c.wasm.firstCall), range(c.js.firstCall), ratioOf(c.wasm.firstCall, c.js.firstCall));
 row(`stock app (www/), signed out: navigation start to the session check's /refresh answered`, range(results.app.sessionCheck), '-');
 row('stock app (www/), signed out: navigation start to the sign-in page seen by the test (an upper bound)', range(results.app.signInPage), '-');
+const d = results.direct;
+row('direct.js: wasm LZMA decode, cold, each in a new page', range(d.steps.decode), '-');
+row('direct.js: wasm compile', range(d.steps.compile), '-');
+row('direct.js: wasm instantiate', range(d.steps.instantiate), '-');
+for (const name of ['plain', 'dpop']) {
+  const x = d[name];
+  const label = name === 'dpop' ? 'direct.js with dpop: true' : 'direct.js';
+  row(`${label}: navigation start to the first refreshSession() (a silent sign-in) resolved`, range(x.fromNavigation), 'no direct mode');
+  row('  of which: module fetch', range(x.fetch), '-');
+  row('  of which: module parse + evaluation (decode, compile, instantiate)', range(x.evaluate), '-');
+  row('  of which: refreshSession() (discovery, prompt=none iframe, code exchange, JWKS, signature)', range(x.refresh), '-');
+}
+row("stock app (www/) in direct mode, signed in: navigation start to the token endpoint's answer", range(d.app.tokenAnswered), '-');
+row('stock app (www/) in direct mode, signed in: navigation start to the user seen by the test (an upper bound)', range(d.app.userShown), '-');
 row('main thread: longest task while loading', range(c.wasm.longestTask), range(c.js.longestTask), ratioOf(c.wasm.longestTask, c.js.longestTask), 'within 2 ms', mark(c.wasm.longestTask.median - c.js.longestTask.median <= 2));
 row('main thread: time in tasks over 5 ms while loading', range(c.wasm.blocked), range(c.js.blocked), '');
 row('long tasks (over 50 ms) while loading', `${c.wasm.longTasks.max} at most`, `${c.js.longTasks.max} at most`, '');

@@ -32,10 +32,12 @@ export async function coldStart(impl, backend) {
   return { importMs: t1 - t0, firstCallMs: performance.now() - t0 };
 }
 
-export async function wasmAlone(rounds = 15) {
+/** The wasm of an entry (`shipped`: index.js, or `direct`) decoded, compiled and
+ * instantiated `rounds` times, each step timed. */
+export async function wasmAlone(rounds = 15, entry = 'shipped') {
   const { default: unlzma } = await import('/bench/unlzma.js');
-  const packed = new Uint8Array(await (await fetch('/bench/shipped.wasm.lzma')).arrayBuffer());
-  const size = (await (await fetch('/bench/shipped.wasm')).arrayBuffer()).byteLength;
+  const packed = new Uint8Array(await (await fetch(`/bench/${entry}.wasm.lzma`)).arrayBuffer());
+  const size = (await (await fetch(`/bench/${entry}.wasm`)).arrayBuffer()).byteLength;
   const t = { decode: [], compile: [], instantiate: [] };
   for (let i = 0; i < rounds; i++) {
     let a = performance.now();

@@ -34,6 +34,24 @@ export async function answerLogin(popup, user) {
   await consent.click();
 }
 
+/** Logs in and consents in the provider's popup, as far as it asks (a provider session
+ * and a remembered consent close the popup without any page). */
+export async function loginIfAsked(popup, user) {
+  const closed = Promise.race([popup.waitForEvent('close'), popup.waitForURL(u => u.href.startsWith(APP), { timeout: 0 })]);
+  try {
+    await popup.waitForLoadState();
+    const form = popup.getByPlaceholder('Enter any login');
+    if (await form.isVisible().catch(() => false)) {
+      await form.fill(user);
+      await popup.getByPlaceholder('and password').fill('any password');
+      await popup.getByRole('button', { name: 'Sign-in' }).click();
+    }
+    await Promise.race([popup.getByRole('button', { name: 'Continue' }).click(), closed]);
+  } catch (e) {
+    if (!popup.isClosed()) throw e;
+  }
+}
+
 /** Clicks the sign-in page's button and answers the IdP's popup as `user`. */
 export async function signInThroughTheUi(page, user) {
   await page.goto(APP + '/');
