@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The benchmark: builds both clients and prints size, cold start (in a bare page and in the
 # stock Backstage app of www/), cached-call, collapse and memory figures for ours against
-# @backstage/core-app-api 1.20.7, from one Chromium run.
+# @backstage/core-app-api 1.20.7, from one Chromium run; then the direct entry's cold start
+# (its wasm's steps, and the first refreshSession() against the demo's IdP), which has no
+# 1.20.7 counterpart.
 # Pass --quick for a shorter run. Writes build/bench.json.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

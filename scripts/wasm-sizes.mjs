@@ -58,13 +58,13 @@ function owner(symbol) {
   if (crate !== 'backstage_oauth2_wasm') return crate;
   let rest = symbol.slice(end);
   const mods = [];
-  for (let m; (m = rest.match(/^(?:Nt)?(\d+)/)); ) {
+  for (let m; (m = rest.match(/^(?:Nt)?(?:s[0-9a-zA-Z]*_)?(\d+)/)); ) {
     const len = Number(m[1]), name = rest.slice(m[0].length, m[0].length + len);
     if (!/^[a-z_][a-z0-9_]*$/.test(name)) break;
     mods.push(name);
     rest = rest.slice(m[0].length + len);
   }
-  return `ours: ${mods.slice(0, 3).join('::') || '(root)'}`;
+  return `ours: ${mods.slice(0, 2).join('::') || '(root)'}`;
 }
 if (crates) {
   const sums = new Map();

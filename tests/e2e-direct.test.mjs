@@ -322,6 +322,11 @@ test('the profile can come from the userinfo endpoint', async () => {
   const { result } = await connectorSignIn(page, 'carol', profileOf, { profile: 'userinfo' });
   assert.deepEqual(result, { email: 'carol@example.test', displayName: 'carol', picture: undefined });
   assert.deepEqual(requests, ['Bearer']);
+  // An answer whose claims have the wrong types is refused as a whole, as a typed error.
+  await page.route(`${IDP}/me`, route => route.fulfill({ json: { sub: 'carol', email: 5, name: ['carol'] } }));
+  const { result: refused } = await connectorSignIn(page, 'carol', profileOf, { profile: 'userinfo' });
+  assert.equal(refused.name, 'AuthenticationError');
+  assert.match(refused.message, /^Invalid userinfo answer: /);
   await page.close();
 });
 

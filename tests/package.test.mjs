@@ -42,10 +42,12 @@ test('the package size: printed, and within the 24 KB gzip budget', () => {
 // signed the person out), which took direct.js from 91,691 to 92,381 B; dropping two unstable
 // flags that gained under 0.5 KB each (scripts/build.sh) and moving the popup's window
 // mechanics to a JS snippet then left it at 92,393 B. DPoP, PAR, the `iss` rule and gloo-net
-// as the HTTP client took it to 100,380 B; issue 15 asks for that work not to grow the entry
-// (not met: README, "Direct mode"), and this ratchet keeps it from growing further.
+// as the HTTP client took it to 100,380 B; serde-wasm-bindgen for the session object and
+// userinfo (+2,430 B) and the ID token's claims read in one pass instead of through a
+// serde_json::Value map (-2,928 B) left it at 99,882 B. Issue 15 asks for that work not to
+// grow the entry (not met: README, "Direct mode"); this ratchet keeps it from growing further.
 const DIRECT_TARGET = 40 * 1024;
-const DIRECT_RATCHET = 100_600;
+const DIRECT_RATCHET = 100_000;
 
 test('the direct-mode entry size: printed, and never growing past its ratchet', () => {
   const sizes = JSON.parse(readFileSync(new URL('../build/sizes-direct.json', import.meta.url)));

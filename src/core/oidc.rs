@@ -9,6 +9,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::Deserialize;
 
+mod claims;
+
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 pub struct JwtHeader {
     pub alg: String,
@@ -16,26 +18,23 @@ pub struct JwtHeader {
     pub kid: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 enum Audience {
     One(String),
     Many(Vec<String>),
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IdTokenClaims {
     pub iss: String,
     pub sub: String,
     aud: Audience,
     pub exp: f64,
     pub iat: f64,
-    #[serde(default)]
     pub nonce: Option<String>,
-    #[serde(default)]
     pub azp: Option<String>,
-    #[serde(flatten)]
-    pub other: serde_json::Map<String, serde_json::Value>,
+    /// The other claims whose values are strings, in the token's order.
+    other: Vec<(String, String)>,
 }
 
 impl IdTokenClaims {
@@ -51,7 +50,7 @@ impl IdTokenClaims {
         match name {
             "sub" => Some(&self.sub),
             "iss" => Some(&self.iss),
-            _ => self.other.get(name).and_then(|v| v.as_str()),
+            _ => self.other.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()),
         }
     }
 }

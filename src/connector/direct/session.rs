@@ -1,14 +1,70 @@
 //! The `OAuth2Session` a token answer becomes, once its ID token passed every check.
 
 use super::{crypto, http, id_token_error, named, Direct, TokenAnswer};
-use crate::browser::{js, scopes};
+use crate::browser::scopes;
 use crate::core::discovery::Metadata;
 use crate::core::oidc::{self, IdTokenClaims};
 use crate::core::scopes::ScopeSet;
 use oauth2::basic::BasicTokenType;
 use oauth2::TokenResponse;
-use std::string::ToString;
+use serde::{Deserialize, Serialize};
+use std::string::{String, ToString};
 use wasm_bindgen::prelude::*;
+
+/// The `OAuth2Session` Backstage's `OAuth2` class takes: scopes as a `Set` and times as
+/// `Date`s, which pass through as the JS values they are.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Session<'a> {
+    provider_info: ProviderInfo<'a>,
+    profile: Profile,
+    backstage_identity: BackstageIdentity<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ProviderInfo<'a> {
+    id_token: &'a str,
+    access_token: &'a str,
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    scopes: JsValue,
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    expires_at: JsValue,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Profile {
+    email: Option<String>,
+    display_name: Option<String>,
+    picture: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BackstageIdentity<'a> {
+    token: &'a str,
+    identity: Identity<'a>,
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    expires_at: JsValue,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Identity<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    user_entity_ref: &'a str,
+    ownership_entity_refs: [&'a str; 1],
+}
+
+/// What the profile takes from a userinfo answer (OpenID Connect Core 5.1).
+#[derive(Deserialize)]
+struct Userinfo {
+    email: Option<String>,
+    name: Option<String>,
+    picture: Option<String>,
+}
 
 fn date(ms: f64) -> JsValue {
     js_sys::Date::new(&JsValue::from_f64(ms)).into()
@@ -81,18 +137,10 @@ impl Direct {
             Some(s) => s.iter().map(|s| s.to_string()).collect(),
             None => requested.clone(),
         };
-        let id = JsValue::from_str(&id_token);
-        let expires = token
-            .expires_in()
-            .map(|d| date(now + d.as_secs_f64() * 1000.0))
-            .unwrap_or(JsValue::UNDEFINED);
-        let provider_info = js::object(&[
-            ("idToken", &id),
-            ("accessToken", &JsValue::from_str(token.access_token().secret())),
-            ("scopes", &scopes::to_js_set(&granted).into()),
-            ("expiresAt", &expires),
-        ]);
-        let claim = |name: &str| claims.string(name).map(JsValue::from_str).unwrap_or(JsValue::UNDEFINED);
+        let expires_at = match token.expires_in() {
+            Some(d) => date(now + d.as_secs_f64() * 1000.0),
+            None => JsValue::UNDEFINED,
+        };
         let profile = match (&m.userinfo_endpoint, self.options.profile_from_userinfo) {
             (Some(endpoint), true) => {
                 // A DPoP-bound token goes with a proof (RFC 9449 7); a bearer token alone.
@@ -102,39 +150,46 @@ impl Direct {
                 };
                 let dpop = self.dpop.as_ref().filter(|_| bound);
                 let info = http::get_json_with_token(endpoint, token.access_token().secret(), dpop).await?;
-                let field = |name: &str| js::get(&info, name);
-                js::object(&[
-                    ("email", &field("email")),
-                    ("displayName", &field("name")),
-                    ("picture", &field("picture")),
-                ])
+                let info: Userinfo = serde_wasm_bindgen::from_value(info).map_err(|e| {
+                    named(
+                        "AuthenticationError",
+                        &["Invalid userinfo answer: ", &e.to_string()].concat(),
+                    )
+                })?;
+                Profile {
+                    email: info.email,
+                    display_name: info.name,
+                    picture: info.picture,
+                }
             }
-            _ => js::object(&[
-                ("email", &claim("email")),
-                ("displayName", &claim("name")),
-                ("picture", &claim("picture")),
-            ]),
+            _ => {
+                let claim = |name: &str| claims.string(name).map(String::from);
+                Profile {
+                    email: claim("email"),
+                    display_name: claim("name"),
+                    picture: claim("picture"),
+                }
+            }
         };
-        let user = JsValue::from_str(&oidc::user_entity_ref(
-            &claims,
-            &self.options.identity_claim,
-            &self.options.namespace,
-        ));
-        let refs: JsValue = js_sys::Array::of1(&user).into();
-        let identity = js::object(&[
-            ("type", &JsValue::from_str("user")),
-            ("userEntityRef", &user),
-            ("ownershipEntityRefs", &refs),
-        ]);
-        let backstage_identity = js::object(&[
-            ("token", &id),
-            ("identity", &identity),
-            ("expiresAt", &date(claims.exp * 1000.0)),
-        ]);
-        Ok(js::object(&[
-            ("providerInfo", &provider_info),
-            ("profile", &profile),
-            ("backstageIdentity", &backstage_identity),
-        ]))
+        let user = oidc::user_entity_ref(&claims, &self.options.identity_claim, &self.options.namespace);
+        let session = Session {
+            provider_info: ProviderInfo {
+                id_token: &id_token,
+                access_token: token.access_token().secret(),
+                scopes: scopes::to_js_set(&granted).into(),
+                expires_at,
+            },
+            profile,
+            backstage_identity: BackstageIdentity {
+                token: &id_token,
+                identity: Identity {
+                    kind: "user",
+                    user_entity_ref: &user,
+                    ownership_entity_refs: [&user],
+                },
+                expires_at: date(claims.exp * 1000.0),
+            },
+        };
+        serde_wasm_bindgen::to_value(&session).map_err(JsValue::from)
     }
 }
