@@ -6,6 +6,11 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export PATH="$HOME/.cargo/bin:$PATH"
 step() { printf '\n=== %s\n' "$*"; }
+# Each suite gets a bound: a wait that never ends (a lost browser event, a request that never
+# answers) fails the suite after ten minutes instead of holding CI until its own limit. Node
+# 20 applies --test-timeout to a test file as a whole; the longest file, the fault matrix,
+# takes about 2.5 minutes.
+node_test() { (cd tests && node --test --test-reporter=spec --test-timeout=600000 "$@"); }
 
 step "set-up"
 scripts/setup.sh
@@ -37,19 +42,19 @@ step "TypeScript drop-in check"
 (cd tests && npx tsc -p types/tsconfig.json)
 
 step "the embedded-wasm LZMA decoder against the build's encoder"
-(cd tests && node --test --test-reporter=spec unlzma.test.mjs)
+node_test unlzma.test.mjs
 
 step "package tests (wasm client vs @backstage/core-app-api 1.20.7, headless Chromium)"
-(cd tests && node --test --test-reporter=spec package.test.mjs)
+node_test package.test.mjs
 
 step "cross-tab sessions: several pages of one browser context (ours, and 1.20.7 for comparison)"
-(cd tests && node --test --test-reporter=spec crosstab.test.mjs)
+node_test crosstab.test.mjs
 
 step "resilience: retry, timeouts, background refresh, popup fallback, session events (and 1.20.7 without them)"
-(cd tests && node --test --test-reporter=spec resilience.test.mjs)
+node_test resilience.test.mjs
 
 step "the packed package in Node (ESM, CommonJS), Vite and webpack 5, without configuration"
-(cd tests && node --test --test-reporter=spec loaders.test.mjs)
+node_test loaders.test.mjs
 
 step "the Backstage app in www/: install, build with backstage-cli (Rspack)"
 scripts/www-setup.sh
@@ -62,16 +67,16 @@ step "the new-frontend-system app type-checks against @backstage/frontend-plugin
 (cd www/packages/app-next && npx tsc -p tsconfig.json)
 
 step "end to end: app + Backstage auth backend + oidc-provider on loopback, headless Chromium"
-(cd tests && node --test --test-reporter=spec e2e.test.mjs)
+node_test e2e.test.mjs
 
 step "end to end, new frontend system: app-next + Backstage auth backend + oidc-provider"
-(cd tests && node --test --test-reporter=spec e2e-next.test.mjs)
+node_test e2e-next.test.mjs
 
 step "fault matrix on the real stack: each fault with our client and 1.20.7's, default options; then transient faults with retry"
-(cd tests && node --test --test-reporter=spec faults.test.mjs)
+node_test faults.test.mjs
 
 step "no token leaks, foreign messages ignored, 200,000 hostile messages (real stack)"
-(cd tests && node --test --test-reporter=spec hardening.test.mjs)
+node_test hardening.test.mjs
 
 step "end to end, direct mode: app + oidc-provider, no backend"
-(cd tests && node --test --test-reporter=spec e2e-direct.test.mjs)
+node_test e2e-direct.test.mjs
