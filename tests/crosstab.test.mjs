@@ -32,18 +32,18 @@ beforeEach(async () => {
 const tabs = (n, impl = 'wasm', options = {}, { before = null } = {}) => openTabs(context, app.origin, n, impl, options, before);
 const open = (page, impl, options) => openClient(page, impl, options);
 
-const refreshes = () => backend.requests.filter(r => r.path.endsWith('/refresh')).length;
-const call = (page, fn) => page.evaluate(fn);
-const states = page => call(page, () => c.states);
-const signIn = page => call(page, () => h.signInNow(c));
-const token = (page, options) => page.evaluate(o => h.settle(c.api.getAccessToken(undefined, o)), options);
-
 /** `promise`, or a failure naming `what` after `ms`: a wait that never ends fails here. */
 const within = (promise, what, ms = 10_000) => {
   let timer;
   const late = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms)));
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 };
+
+const refreshes = () => backend.requests.filter(r => r.path.endsWith('/refresh')).length;
+const call = (page, fn) => page.evaluate(fn);
+const states = page => call(page, () => c.states);
+const signIn = page => within(call(page, () => h.signInNow(c)), 'the sign-in');
+const token = (page, options) => page.evaluate(o => h.settle(c.api.getAccessToken(undefined, o)), options);
 
 /** Waits until `check()` in `page` is true (or fails after `ms`). */
 const until = (page, check, ms = 2000) => page.waitForFunction(check, null, { timeout: ms });
