@@ -32,7 +32,7 @@ impl PublicKey {
     pub fn thumbprint(&self) -> String {
         let mut canonical = String::new();
         self.jwk(&mut canonical);
-        URL_SAFE_NO_PAD.encode(Sha256::digest(canonical.as_bytes()))
+        sha256_base64url(&canonical)
     }
 }
 
@@ -94,7 +94,11 @@ pub fn origin(url: &str) -> Option<&str> {
 
 /// `ath`: base64url of the access token's SHA-256.
 pub fn access_token_hash(access_token: &str) -> String {
-    URL_SAFE_NO_PAD.encode(Sha256::digest(access_token.as_bytes()))
+    sha256_base64url(access_token)
+}
+
+fn sha256_base64url(text: &str) -> String {
+    URL_SAFE_NO_PAD.encode(Sha256::digest(text.as_bytes()))
 }
 
 fn push_decimal(n: u64, out: &mut String) {

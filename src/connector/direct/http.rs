@@ -153,7 +153,7 @@ pub async fn get_json(url: &str) -> Result<JsValue, JsValue> {
         body: None,
         access_token: None,
     };
-    json_of(url, send(None, &outgoing).await).await
+    json_of(url, send(None, &outgoing).await)
 }
 
 /// GET a JSON resource with an access token (the userinfo endpoint): a DPoP-bound token
@@ -167,10 +167,10 @@ pub async fn get_json_with_token(url: &str, access_token: &str, dpop: Option<&Dp
         body: None,
         access_token: Some(access_token),
     };
-    json_of(url, send(dpop, &outgoing).await).await
+    json_of(url, send(dpop, &outgoing).await)
 }
 
-async fn json_of(url: &str, answer: Result<Answer, FetchError>) -> Result<JsValue, JsValue> {
+fn json_of(url: &str, answer: Result<Answer, FetchError>) -> Result<JsValue, JsValue> {
     let Answer { response, body } = answer.map_err(|e| e.into_js(url))?;
     if !response.ok() {
         return Err(crate::browser::errors::error(&[
@@ -180,7 +180,12 @@ async fn json_of(url: &str, answer: Result<Answer, FetchError>) -> Result<JsValu
             &response.status_text(),
         ]));
     }
-    let text = core::str::from_utf8(&body).map_err(|_| crate::browser::errors::type_error(&["Not UTF-8: ", url]))?;
+    json_body(url, &body)
+}
+
+/// An answer's body as the JS value the browser parses it to.
+pub fn json_body(url: &str, body: &[u8]) -> Result<JsValue, JsValue> {
+    let text = core::str::from_utf8(body).map_err(|_| crate::browser::errors::type_error(&["Not UTF-8: ", url]))?;
     js_sys::JSON::parse(text)
 }
 

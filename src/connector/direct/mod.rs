@@ -209,7 +209,7 @@ impl Direct {
         client: &OidcClient,
         scopes: &ScopeSet,
         silent: bool,
-    ) -> Result<(String, CsrfToken, CsrfToken, oauth2::PkceCodeVerifier), JsValue> {
+    ) -> Result<(oauth2::url::Url, CsrfToken, CsrfToken, oauth2::PkceCodeVerifier), JsValue> {
         // Secrets straight from the browser's CSPRNG (crypto.getRandomValues); the oauth2
         // crate's own generator would ship a ChaCha implementation to do the same.
         let verifier = oauth2::PkceCodeVerifier::new(random_token()?);
@@ -231,7 +231,7 @@ impl Direct {
             request = request.add_extra_param("prompt", "consent");
         }
         let (url, state) = request.url();
-        Ok((url.to_string(), state, nonce, verifier))
+        Ok((url, state, nonce, verifier))
     }
 
     async fn sign_in(self: Rc<Self>, scopes: ScopeSet, mode: Mode) -> Result<JsValue, JsValue> {
@@ -247,8 +247,8 @@ impl Direct {
             url
         };
         let search = match mode {
-            Mode::Silent => self.silent_frame(&url).await?,
-            Mode::Popup => self.popup(&url).await?,
+            Mode::Silent => self.silent_frame(url.as_str()).await?,
+            Mode::Popup => self.popup(url.as_str()).await?,
             Mode::Redirect => {
                 let pending = Pending {
                     state: state.secret().clone(),
@@ -258,7 +258,7 @@ impl Direct {
                 };
                 self.store_pending(Some(&pending))?;
                 let window = js::window().ok_or_else(|| errors::error(&["No browser window to sign in from"]))?;
-                window.location().set_href(&url)?;
+                window.location().set_href(url.as_str())?;
                 // The page unloads; the sign-in completes on return (`complete_redirect`).
                 core::future::pending::<String>().await
             }

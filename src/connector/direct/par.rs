@@ -9,7 +9,8 @@ use crate::browser::record::JsRecord;
 use crate::core::discovery::Metadata;
 use crate::core::record::Record;
 use gloo_net::http::Method;
-use std::string::{String, ToString};
+use oauth2::url::Url;
+use std::string::ToString;
 use wasm_bindgen::JsValue;
 
 impl Direct {
@@ -20,15 +21,13 @@ impl Direct {
 
     /// Pushes the request `url` holds (the oauth2 crate's authorization URL) and returns the
     /// URL the sign-in window opens instead.
-    pub(super) async fn push(&self, m: &Metadata, url: &str) -> Result<String, JsValue> {
+    pub(super) async fn push(&self, m: &Metadata, url: &Url) -> Result<Url, JsValue> {
         let Some(endpoint) = m.par_endpoint.as_deref() else {
             return Err(errors::type_error(&[
                 "par: the provider has no pushed_authorization_request_endpoint",
             ]));
         };
-        let bad = |e: oauth2::url::ParseError| errors::type_error(&["Invalid URL: ", &e.to_string()]);
-        let full = oauth2::url::Url::parse(url).map_err(bad)?;
-        let form = full.query().unwrap_or_default().as_bytes();
+        let form = url.query().unwrap_or_default().as_bytes();
         let request = Outgoing {
             method: Method::POST,
             url: endpoint,
@@ -39,11 +38,7 @@ impl Direct {
         let answer = http::send(self.dpop.as_ref(), &request)
             .await
             .map_err(|e| e.into_js("Pushed authorization"))?;
-        let doc = core::str::from_utf8(&answer.body)
-            .ok()
-            .and_then(|text| js_sys::JSON::parse(text).ok())
-            .map(JsRecord)
-            .unwrap_or(JsRecord(JsValue::NULL));
+        let doc = JsRecord(http::json_body(endpoint, &answer.body).unwrap_or(JsValue::NULL));
         let field = |key: &str| doc.field(key).and_then(|v| v.string());
         let request_uri = match (answer.response.ok(), field("request_uri")) {
             (true, Some(uri)) => uri,
@@ -59,11 +54,12 @@ impl Direct {
                 ));
             }
         };
-        let mut front = oauth2::url::Url::parse(&m.authorization_endpoint).map_err(bad)?;
+        let mut front = Url::parse(&m.authorization_endpoint)
+            .map_err(|e| errors::type_error(&["Invalid authorization endpoint: ", &e.to_string()]))?;
         front
             .query_pairs_mut()
             .append_pair("client_id", &self.options.client_id)
             .append_pair("request_uri", &request_uri);
-        Ok(front.into())
+        Ok(front)
     }
 }
